@@ -1,0 +1,63 @@
+"""Atomic writes of result files: write to a temporary file beside the target, then rename.
+
+An interrupted run therefore never leaves a half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_csv", "atomic_write_text"]
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
+
+    On any exception the temporary file is removed and ``target`` is left untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def _write(target: str | os.PathLike[str], mode: str, writer: Callable[[IO[Any]], None]) -> Path:
+    with atomic_path(target) as tmp:
+        encoding = None if "b" in mode else "utf-8"
+        with open(tmp, mode, encoding=encoding) as fh:
+            writer(fh)
+    return Path(target)
+
+
+def atomic_write_text(target: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``target`` atomically; return the path."""
+    return _write(target, "w", lambda fh: fh.write(text))
+
+
+def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically; return the path."""
+    return _write(target, "wb", lambda fh: fh.write(data))
+
+
+def atomic_write_csv(target: str | os.PathLike[str], frame: Any, **to_csv_kwargs: Any) -> Path:
+    """Write a pandas DataFrame to CSV atomically (``index=False`` unless given); return the path."""
+    to_csv_kwargs.setdefault("index", False)
+    with atomic_path(target) as tmp:
+        frame.to_csv(tmp, **to_csv_kwargs)
+    return Path(target)
