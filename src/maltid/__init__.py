@@ -33,7 +33,16 @@ _LAZY = {
     "write_demo": "maltid.demo",
 }
 
-__all__ = ["__version__", "show_versions", *sorted(_LAZY)]
+__all__ = [
+    "Comparison",
+    "ModelResult",
+    "Scenario",
+    "__version__",
+    "compare",
+    "load_scenario",
+    "show_versions",
+    "write_demo",
+]
 
 if TYPE_CHECKING:
     from maltid.compare import compare

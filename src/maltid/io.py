@@ -56,7 +56,10 @@ def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
 
 
 def atomic_write_csv(target: str | os.PathLike[str], frame: Any, **to_csv_kwargs: Any) -> Path:
-    """Write a pandas DataFrame to CSV atomically (``index=False`` unless given); return the path."""
+    """Write a pandas DataFrame to CSV atomically (``index=False`` unless given).
+
+    Returns the path written.
+    """
     to_csv_kwargs.setdefault("index", False)
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, **to_csv_kwargs)

@@ -1,0 +1,459 @@
+"""The ``maltid`` command line: a thin layer from arguments to the library and to files.
+
+Exit codes: 0 ok, 2 bad input (scenario, CSV, OSM file, arguments), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from maltid import __version__
+from maltid.errors import InputError, MaltidError, ScenarioError
+
+if TYPE_CHECKING:
+    from maltid.config import Scenario
+    from maltid.results import Comparison
+
+__all__ = ["app", "main"]
+
+logger = logging.getLogger("maltid")
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="maltid",
+    help=(
+        "Plan home-delivered meals for rural municipalities: compare a central kitchen "
+        "(daily hot or weekly chilled) with local village kitchens (the Frame Lake model) "
+        "on real OpenStreetMap roads.\n\nStart with:  maltid demo --out maltid-demo"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+network_app = typer.Typer(help="Build and cache road networks.", no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+
+class _State:
+    quiet = False
+    verbose = False
+
+
+def _setup_logging(*, quiet: bool, verbose: bool) -> None:
+    from rich.logging import RichHandler
+
+    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    root = logging.getLogger("maltid")
+    root.handlers = [h for h in root.handlers if isinstance(h, logging.NullHandler)]
+    handler = RichHandler(show_path=False, show_time=False, markup=False)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message.rstrip() + "\n")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"maltid {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Debug logging and full tracebacks.")
+    ] = False,
+) -> None:
+    _State.quiet, _State.verbose = quiet, verbose
+    _setup_logging(quiet=quiet, verbose=verbose)
+
+
+@contextlib.contextmanager
+def _guard() -> Iterator[None]:
+    """Turn maltid's errors into exit codes and plain messages, never a raw traceback."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except ScenarioError as exc:
+        _err(f"error: {len(exc.problems)} problem(s) found:")
+        for p in exc.problems:
+            _err(f"  - {p}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except InputError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except KeyboardInterrupt:
+        _err("interrupted: finished scenarios are complete; rerun the same command to resume.")
+        raise typer.Exit(130) from None
+    except (MaltidError, Exception) as exc:
+        if _State.verbose:
+            traceback.print_exc()
+        _err(f"error: {type(exc).__name__}: {exc}")
+        if not _State.verbose:
+            _err("(run with --verbose for the full traceback)")
+        raise typer.Exit(EXIT_FAILURE) from None
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """Yield a ``(stage, done, total)`` callback drawing one rich progress bar per stage."""
+    if _State.quiet or not sys.stderr.isatty():
+
+        def log_only(stage: str, done: int, total: int) -> None:
+            if done == 0:
+                logger.info("%s ...", stage)
+
+        yield log_only
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    tasks: dict[str, Any] = {}
+    with Progress(
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _run_one(
+    scenario: Scenario,
+    out_dir: Path,
+    *,
+    lang: str,
+    show_recipients: bool,
+    progress: Callable[[str, int, int], None],
+) -> Comparison:
+    from maltid.compare import compare
+    from maltid.export import inputs_digest, write_outputs
+
+    comparison = compare(scenario, progress=progress)
+    digest = inputs_digest(scenario, options={"lang": lang, "show_recipients": show_recipients})
+    write_outputs(comparison, out_dir, lang=lang, show_recipients=show_recipients, digest=digest)
+    return comparison
+
+
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of map and report: sv or en.")]
+ShowOpt = Annotated[
+    bool,
+    typer.Option(
+        "--show-recipients",
+        help="Show exact recipient positions on the map (personal data: off by default).",
+    ),
+]
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("sv", "en"):
+        _err(f"error: --lang must be 'sv' or 'en', got {lang!r}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return lang
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the demo into.")] = Path(
+        "maltid-demo"
+    ),
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic municipality.")] = 1,
+    lang: LangOpt = "sv",
+    show_recipients: ShowOpt = False,
+) -> None:
+    """Generate the synthetic demo municipality and compare every delivery model.
+
+    Writes scenario.toml, recipients.csv and demo.osm (edit and rerun with
+    `maltid compare`), and comparison.csv, routes, map.html and report.html.
+
+    Example:  maltid demo --out maltid-demo
+    """
+    _check_lang(lang)
+    with _guard():
+        from maltid.config import load_scenario
+        from maltid.demo import write_demo
+
+        scenario_path = write_demo(out, seed=seed, overwrite=True)
+        scenario = load_scenario(scenario_path)
+        with _progress() as progress:
+            comparison = _run_one(
+                scenario, out, lang=lang, show_recipients=show_recipients, progress=progress
+            )
+        _print_table(comparison)
+        sys.stdout.write(f"Open {out / 'report.html'} and {out / 'map.html'} in a browser.\n")
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario TOML file(s).")],
+    network: Annotated[
+        bool,
+        typer.Option(
+            "--network/--no-network",
+            help="Also build (or load from cache) the road network and check every point "
+            "lies within its extent.",
+        ),
+    ] = True,
+) -> None:
+    """Check scenario files without solving; list EVERY problem found.
+
+    Example:  maltid validate scenario.toml
+    """
+    from maltid.config import validate_scenario
+
+    bad = False
+    for path in scenarios:
+        with _guard():
+            problems = validate_scenario(path)
+            scenario = None
+            if not problems:
+                from maltid.config import load_scenario
+
+                scenario = load_scenario(path)
+                if network:
+                    problems = _extent_problems(scenario)
+            if problems:
+                bad = True
+                _err(f"{path}: {len(problems)} problem(s):")
+                for p in problems:
+                    _err(f"  - {p}")
+                continue
+            assert scenario is not None
+            sys.stdout.write(f"{path}: OK: {_summary(scenario)}\n")
+    if bad:
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _extent_problems(scenario: Scenario) -> list[Any]:
+    from maltid.config import check_extent
+    from maltid.network import load_network
+
+    net = load_network(scenario.network)
+    return list(check_extent(scenario, net.bounds))
+
+
+def _summary(scenario: Scenario) -> str:
+    net = scenario.network
+    if getattr(net, "osm", None):
+        source = f"osm {net.osm}"
+    elif getattr(net, "graphml", None):
+        source = f"graphml {net.graphml}"
+    elif getattr(net, "place", None):
+        source = f"place {net.place!r} (download)"
+    else:
+        source = f"bbox {net.bbox} (download)"
+    models = ", ".join(m.name for m in scenario.models)
+    return (
+        f"{scenario.name!r}: {len(scenario.recipients)} recipients, "
+        f"{len(scenario.kitchens)} kitchens, {len(scenario.models)} models ({models}), "
+        f"network {source}"
+    )
+
+
+@app.command("compare")
+def compare_cmd(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario TOML file(s).")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("maltid-out"),
+    lang: LangOpt = "sv",
+    show_recipients: ShowOpt = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute scenarios that are already complete.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (a local dask cluster).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+) -> None:
+    """Compare delivery models for one or more scenarios.
+
+    Writes one folder per scenario (comparison.csv, routes.csv, routes.geojson,
+    map.html, report.html) and summary.csv across scenarios. Rerunning the same
+    command skips scenarios that are already complete.
+
+    Example:  maltid compare kommun.toml vinter.toml --out results
+    """
+    _check_lang(lang)
+    from maltid.batch import run_batch
+
+    with _guard(), _progress() as progress:
+        summary = run_batch(
+            scenarios,
+            out,
+            lang=lang,
+            show_recipients=show_recipients,
+            force=force,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    _report_summary(summary, out)
+
+
+def _report_summary(summary: Any, out: Path) -> None:
+    failed = summary[summary["status"] != "ok"] if len(summary) else summary
+    sys.stdout.write(f"wrote {out / 'summary.csv'}\n")
+    if len(failed):
+        bad_input = (failed["status"] == "bad_input").all()
+        for _, row in failed.drop_duplicates("scenario").iterrows():
+            _err(f"{row['scenario']}: {row['status']}: {row['error']}")
+        raise typer.Exit(EXIT_BAD_INPUT if bad_input else EXIT_FAILURE)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            help="NAME=START:STOP:STEP or NAME=V1,V2 (repeatable), e.g. "
+            "fleet.cost_per_km_sek=2:4:0.5 or kitchens.camping.cost_per_meal_sek=60,70,80.",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("maltid-sweep"),
+    lang: LangOpt = "sv",
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute variants that are already complete.")
+    ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Worker processes (a local dask cluster).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address of a dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+) -> None:
+    """Expand a parameter grid over one scenario; one summary row per variant × model.
+
+    Example:  maltid sweep kommun.toml --param fleet.cost_per_km_sek=2:4:0.5 --out sweep
+    """
+    _check_lang(lang)
+    from maltid.batch import run_sweep
+
+    with _guard(), _progress() as progress:
+        summary = run_sweep(
+            scenario,
+            param,
+            out,
+            lang=lang,
+            force=force,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    _report_summary(summary, out)
+
+
+@network_app.command("build")
+def network_build(
+    out: Annotated[Path, typer.Option("--out", help="GraphML file to write.")],
+    osm: Annotated[
+        Path | None, typer.Option("--osm", help="OSM file (.osm, .osm.gz, .osm.bz2, .osm.pbf).")
+    ] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Place name to download (needs internet).")
+    ] = None,
+    bbox: Annotated[
+        str | None, typer.Option("--bbox", help="W,S,E,N in degrees to download (internet).")
+    ] = None,
+    winter_speed_factor: Annotated[
+        float, typer.Option(help="Multiply every speed (e.g. 0.8 in winter).")
+    ] = 1.0,
+) -> None:
+    """Build a drivable road network and save it as GraphML.
+
+    Example:  maltid network build --osm ljusdal.osm.pbf --out ljusdal.graphml
+    """
+    sources = [s for s in (osm, place, bbox) if s is not None]
+    if len(sources) != 1:
+        _err("error: give exactly one of --osm FILE, --place NAME, --bbox W,S,E,N")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    box: tuple[float, float, float, float] | None = None
+    if bbox is not None:
+        try:
+            parts = [float(v) for v in bbox.split(",")]
+        except ValueError:
+            parts = []
+        if len(parts) != 4:
+            _err(f"error: --bbox must be four numbers W,S,E,N, got {bbox!r}")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        box = (parts[0], parts[1], parts[2], parts[3])
+    with _guard():
+        from maltid.network import build_network, save_graphml
+
+        net = build_network(osm=osm, place=place, bbox=box, winter_speed_factor=winter_speed_factor)
+        save_graphml(net, out)
+        s = net.stats
+        sys.stdout.write(
+            f"wrote {out}: {s.nodes} nodes, {s.edges} edges "
+            f"(dropped {s.edges_not_drivable_dropped} non-drivable edges, "
+            f"{s.nodes_outside_scc_dropped} nodes outside the largest strongly connected "
+            f"component)\n"
+        )
+
+
+def _print_table(comparison: Comparison) -> None:
+    if _State.quiet:
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    cols = [
+        ("model", "model"),
+        ("total_cost_sek_per_week", "SEK/week"),
+        ("cost_per_meal_sek", "SEK/meal"),
+        ("vehicle_km_per_week", "km/week"),
+        ("co2_kg_per_week", "CO2 kg/week"),
+        ("fresh_meals_per_week", "fresh meals/week"),
+        ("mean_kitchen_to_plate_min", "kitchen→plate min"),
+        ("recipients_unserved", "unserved"),
+    ]
+    table = Table(title=f"{comparison.scenario.name}")
+    for _, label in cols:
+        table.add_column(label, justify="right")
+    for _, row in comparison.table.iterrows():
+        cells = []
+        for key, _ in cols:
+            v = row.get(key, "")
+            cells.append(f"{v:,.1f}" if isinstance(v, float) else str(v))
+        table.add_row(*cells)
+    Console().print(table)
+
+
+def main() -> None:
+    """Entry point of the ``maltid`` console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
