@@ -125,8 +125,11 @@ def write_outputs(
     )
     map_html = render_map(comparison, lang=lang, show_recipients=show_recipients)
     written["map.html"] = atomic_write_text(out_dir / "map.html", map_html)
+    # The report goes to decision makers: its embedded map always aggregates recipients,
+    # even when the planner asked for exact positions on map.html.
+    report_map = map_html if not show_recipients else render_map(comparison, lang=lang)
     written["report.html"] = atomic_write_text(
-        out_dir / "report.html", render_report(comparison, lang=lang, map_html=map_html)
+        out_dir / "report.html", render_report(comparison, lang=lang, map_html=report_map)
     )
     if digest is None:
         digest = inputs_digest(

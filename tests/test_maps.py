@@ -1,0 +1,209 @@
+"""Tests of maltid.maps: offline HTML, one layer per model, legend/KPI, escaping, privacy."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+import fixtures_comparison as fc
+import maltid
+from maltid import maps
+from maltid.errors import InputError
+
+
+@pytest.fixture
+def grid_geometry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route geometry on the synthetic grid (the fixture network is a plain grid graph)."""
+    fc.install_grid_geometry(monkeypatch)
+
+
+@pytest.fixture
+def comparison(grid_geometry: None) -> maltid.Comparison:
+    return fc.make_comparison(kitchen_name=fc.HOSTILE_NAME)
+
+
+@pytest.fixture
+def page(comparison: maltid.Comparison) -> str:
+    return maps.render_map(comparison)
+
+
+def panel_html(page: str, elem_id: str) -> str:
+    """Decode the innerHTML JSON string of a Leaflet control created by maps."""
+    match = re.search(
+        r"d\.id=" + re.escape(json.dumps(elem_id)) + r';d\.innerHTML=("(?:[^"\\]|\\.)*");', page
+    )
+    assert match, f"control {elem_id} not found"
+    return str(json.loads(match.group(1)))
+
+
+def bound_strings(page: str) -> list[str]:
+    """All popup/tooltip HTML strings bound by maps (decoded from their JSON literals)."""
+    found = re.findall(r"\.bind(?:Popup|Tooltip)\((\"(?:[^\"\\]|\\.)*\")", page)
+    return [json.loads(s) for s in found]
+
+
+def overlay_names(page: str) -> list[str]:
+    block = re.search(r"overlays\s*:\s*\{(.*?)\}", page, re.S)
+    assert block
+    return [
+        json.loads(k)
+        for k in re.findall(r"(\"(?:[^\"\\]|\\.)*\")\s*:\s*feature_group_", block.group(1))
+    ]
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Collect()
+    parser.feed(fragment)
+    return parser.tags
+
+
+def test_no_cdn_references(page: str) -> None:
+    tags = parse(page)
+    scripts = [a for t, a in tags if t == "script"]
+    links = [a for t, a in tags if t == "link"]
+    assert scripts, "expected inline scripts"
+    assert all(not a.get("src") for a in scripts), [a.get("src") for a in scripts]
+    assert all(not (a.get("href") or "").startswith(("http", "//")) for a in links)
+    assert "jquery" not in page.lower().replace("jquery-", "")  # jQuery is not needed
+    assert "L.map(" in page and "leafletjs.com" in page  # Leaflet itself is inlined
+    assert "textpath" in page.lower()  # the arrow plugin too
+    # Leaflet's CSS images are inlined as data URIs, not relative files
+    assert "url(images/" not in page and "data:image/png;base64," in page
+
+
+def test_one_layer_per_model_and_controls(page: str, comparison: maltid.Comparison) -> None:
+    names = overlay_names(page)
+    model_titles = [n for n in names if "Vägnät" not in n and "Mottagare" not in n]
+    assert len(model_titles) == len(comparison.results) == 3
+    assert "L.control.layers(" in page
+    # the model named "kyld <b>mat</b>" is escaped before Leaflet puts it into innerHTML
+    assert "kyld &lt;b&gt;mat&lt;/b&gt; – Centralkök, kyld mat" in names
+    assert "<b>mat</b>" not in page
+    # route polylines: one per route, per model
+    n_routes = sum(len(d.plan.routes) for r in comparison.results.values() for d in r.plan.days)
+    assert len(re.findall(r'"className": "maltid-route maltid-model-\d"', page)) == n_routes
+    assert "L.Polyline.include(PolylineTextPath)" in page  # the inlined arrow plugin
+    assert len(re.findall(r"poly_line_\d+\.setText\(", page)) == n_routes  # arrows
+
+
+def test_legend_and_kpi_panel(page: str, comparison: maltid.Comparison) -> None:
+    legend = panel_html(page, "maltid-legend")
+    assert "Centralkök" in legend and "OpenStreetMap contributors, ODbL" in legend
+    assert "Syntetiska data" in legend  # scenario name says synthetic
+    kpi = panel_html(page, "maltid-kpi-panel")
+    blocks = [a for t, a in parse(kpi) if "maltid-kpi" in (a.get("class") or "").split()]
+    assert [b["data-model"] for b in blocks] == list(comparison.results)
+    base = comparison.results["central_daily_hot"].outcome
+    expected = maps.format_number(base.cost_per_meal_sek, decimals=1, lang="sv")
+    assert f"{expected} kr" in kpi
+    assert "Nyckeltal per modell" in kpi
+
+
+def test_hostile_names_escaped(page: str) -> None:
+    assert "<script>window.__pwned" not in page
+    assert '" onmouseover="window' not in page
+    assert "__pwned" in page  # it is there, but only as escaped text
+    texts = [*bound_strings(page), panel_html(page, "maltid-legend")]
+    hostile_popups = [s for s in texts if "__pwned" in s]
+    assert hostile_popups
+    for s in hostile_popups:
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot; onmouseover=&quot;" in s
+        assert "<script" not in s
+
+
+def test_recipients_aggregated_not_exact(page: str, comparison: maltid.Comparison) -> None:
+    for r in comparison.scenario.recipients:
+        assert repr(r.lat) not in page and repr(r.lon) not in page
+        assert f"[{r.lat:.5f}, {r.lon:.5f}]" not in page
+        assert f"[{r.lat:.4f}, {r.lon:.4f}]" not in page
+        assert r.id not in page  # no recipient ids either
+    tips = [s for s in bound_strings(page) if s.endswith("mottagare")]
+    counts = [int(s.split()[0]) for s in tips]
+    assert counts and min(counts) >= maps.MIN_CELL_COUNT
+    hidden_note = re.search(r"(\d+) mottagare i glesa", panel_html(page, "maltid-legend"))
+    hidden = int(hidden_note.group(1)) if hidden_note else 0
+    assert sum(counts) + hidden == len(comparison.scenario.recipients)
+
+
+def test_show_recipients_draws_exact_points(comparison: maltid.Comparison) -> None:
+    page = maps.render_map(comparison, show_recipients=True, show_network=False)
+    for r in comparison.scenario.recipients:
+        assert f"[{r.lat}, {r.lon}]" in page
+    assert "maltid-network" not in page
+
+
+def test_languages(comparison: maltid.Comparison) -> None:
+    sv = maps.render_map(comparison, lang="sv")
+    en = maps.render_map(comparison, lang="en")
+    assert "Teckenförklaring" not in en and "Key figures per model" in panel_html(
+        en, "maltid-kpi-panel"
+    )
+    assert "Nyckeltal per modell" in panel_html(sv, "maltid-kpi-panel")
+    assert "Local kitchens (Frame Lake model)" in overlay_names(en)
+    assert "Lokala kök (Ramsjömodellen)" in overlay_names(sv)
+    with pytest.raises(InputError, match="unknown language 'de'"):
+        maps.render_map(comparison, lang="de")
+
+
+def test_deterministic_and_written_atomically(
+    comparison: maltid.Comparison, tmp_path: Path
+) -> None:
+    first = maps.render_map(comparison)
+    assert maps.render_map(comparison) == first
+    out = maps.write_map(comparison, tmp_path / "sub" / "map.html")
+    assert out.read_text(encoding="utf-8") == first
+    assert [p.name for p in out.parent.iterdir()] == ["map.html"]
+
+
+def test_route_popups_carry_km_minutes_meals(page: str, comparison: maltid.Comparison) -> None:
+    route = comparison.results["central_daily_hot"].plan.days[0].plan.routes[0]
+    km = maps.format_number(route.distance_m / 1000.0, decimals=1, lang="sv")
+    popups = [s for s in bound_strings(page) if "Körslinga" in s and route.vehicle_id in s]
+    assert popups
+    assert any(km in s and f"<td class='num'>{route.load_meals}</td>" in s for s in popups)
+    recipient_ids = {r.id for r in comparison.scenario.recipients}
+    assert not any(rid in s for s in bound_strings(page) for rid in recipient_ids)
+
+
+def test_aggregate_recipients_merges_sparse_cells() -> None:
+    lat0, lon0 = 61.8, 15.9
+    dense = [(lat0 + 0.0011 * k, lon0 + 0.0007) for k in range(4)]  # 4 within ~450 m
+    sparse = [(lat0 + 0.5, lon0 + 0.5), (lat0 + 0.9, lon0 - 0.4)]  # lone houses far apart
+    lat = [p[0] for p in dense + sparse]
+    lon = [p[1] for p in dense + sparse]
+    cells, hidden = maps.aggregate_recipients(lat, lon, cell_size_m=1000.0)
+    assert hidden == 2
+    assert sum(c["count"] for c in cells) == 4
+    for cell in cells:
+        assert all(
+            (round(a, 5), round(b, 5)) not in set(zip(lat, lon, strict=True))
+            for a, b in cell["corners"]
+        )
+    with pytest.raises(ValueError, match="cell_size_m"):
+        maps.aggregate_recipients(lat, lon, cell_size_m=0.0)
+    assert maps.aggregate_recipients([], []) == ([], 0)
+
+
+def test_sparse_cells_pooled_into_coarse_cells() -> None:
+    from pyproj import Transformer
+
+    # three houses 1.5 km apart in UTM 33N: each alone in its 1 km cell, all three in the
+    # same 5 km cell (x 505-510 km, y 6850-6855 km) -> one pooled cell of 3, none hidden
+    inv = Transformer.from_crs("EPSG:32633", "EPSG:4326", always_xy=True)
+    lon, lat = inv.transform([505_500.0, 507_000.0, 508_500.0], [6_852_500.0] * 3)
+    cells, hidden = maps.aggregate_recipients(list(lat), list(lon), cell_size_m=1000.0)
+    assert hidden == 0
+    assert [(c["size_m"], c["count"]) for c in cells] == [(5000.0, 3)]
