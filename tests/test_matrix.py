@@ -1,0 +1,149 @@
+"""Tests of maltid.matrix: exactness against networkx, asymmetry, sharing, geometry."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from conftest import TOY_NODES
+from maltid.errors import NetworkError
+from maltid.matrix import TravelMatrix, path_coords, route_coords, travel_matrix
+from maltid.network import NetworkStats, RoadNetwork, build_network
+
+
+def _fastest_path_length_m(g: nx.MultiDiGraph, path: list[int]) -> float:
+    total = 0.0
+    for u, v in itertools.pairwise(path):
+        total += min(g[u][v].values(), key=lambda d: (d["travel_time"], d["length"]))["length"]
+    return total
+
+
+@pytest.mark.parametrize("name", ["north-bayreuth", "andorra", "pyrosm-test"])
+def test_matrix_equals_networkx_dijkstra(name: str, road_network: Callable[[str], Any]) -> None:
+    net: RoadNetwork = road_network(name)
+    g = net.graph
+    rng = np.random.default_rng(7)
+    nodes = rng.choice(np.fromiter(g.nodes, dtype=np.int64), size=40, replace=False)
+    ids = [f"r{i}" for i in range(nodes.size)]
+    m = travel_matrix(net, ids, nodes)
+    assert m.time_s.shape == m.distance_m.shape == (40, 40)
+    assert m.time_s.dtype == np.float64 and m.unreachable == ()
+    assert np.all(np.diag(m.time_s) == 0) and np.all(np.diag(m.distance_m) == 0)
+    checked = 0
+    for i in range(0, 40, 4):
+        times, paths = nx.single_source_dijkstra(g, int(nodes[i]), weight="travel_time")
+        for j in range(40):
+            if i == j:
+                continue
+            target = int(nodes[j])
+            assert m.time_s[i, j] == pytest.approx(times[target], rel=1e-3)
+            expected_m = _fastest_path_length_m(g, paths[target])
+            assert m.distance_m[i, j] == pytest.approx(expected_m, rel=1e-3)
+            checked += 1
+    assert checked == 390
+    # a real network is asymmetric somewhere (one-way streets, turning loops)
+    assert not np.allclose(m.time_s, m.time_s.T)
+
+
+def test_toy_matrix_one_way_asymmetry(toy_osm: Path, tmp_path: Path) -> None:
+    net = build_network(osm=toy_osm, cache_dir=tmp_path)
+    g = net.graph
+    m = travel_matrix(net, ["b", "d"], [2, 4])
+    direct = min(d["travel_time"] for d in g[2][4].values())
+    assert m.time_s[0, 1] == pytest.approx(direct)  # B->D on the one-way street
+    back = nx.shortest_path_length(g, 4, 2, weight="travel_time")
+    assert m.time_s[1, 0] == pytest.approx(back) and back > direct
+    assert m.distance_m[0, 1] == pytest.approx(min(d["length"] for d in g[2][4].values()))
+
+
+def test_points_on_same_node_share_a_row_and_take(road_network: Callable[[str], Any]) -> None:
+    net: RoadNetwork = road_network("pyrosm-test")
+    nodes = list(net.graph.nodes)[:5]
+    m = travel_matrix(net, ["a", "b", "c", "d", "e", "a2"], [*nodes, nodes[0]])
+    assert np.array_equal(m.time_s[0, 1:5], m.time_s[5, 1:5])
+    assert np.array_equal(m.time_s[1:5, 0], m.time_s[1:5, 5])
+    assert m.time_s[0, 5] == 0 and m.time_s[5, 0] == 0
+    assert m.index("c") == 2
+    with pytest.raises(KeyError, match="zz"):
+        m.index("zz")
+    sub = m.take(["e", "a"])
+    assert sub.ids == ("e", "a") and list(sub.nodes) == [nodes[4], nodes[0]]
+    assert sub.time_s[0, 1] == m.time_s[4, 0] and sub.distance_m[1, 0] == m.distance_m[0, 4]
+
+
+def _two_islands() -> RoadNetwork:
+    g = nx.MultiDiGraph(crs="epsg:4326")
+    for n, (lat, lon) in TOY_NODES.items():
+        g.add_node(n, x=lon, y=lat)
+    for u, v in [(1, 2), (2, 1), (3, 4), (4, 3)]:
+        g.add_edge(u, v, length=500.0, travel_time=45.0, speed_kph=40.0, highway="residential")
+    g.add_edge(1, 2, length=400.0, travel_time=60.0, speed_kph=24.0, highway="track")
+    stats = NetworkStats("hand-made", 4, 4, 0, 0, 0, 4, 5, 0.0)
+    return RoadNetwork(graph=g, stats=stats, cache_key="islands")
+
+
+def test_unreachable_pairs_are_inf_listed_and_logged(caplog: pytest.LogCaptureFixture) -> None:
+    net = _two_islands()
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        m = travel_matrix(net, ["a", "b", "c"], [1, 2, 3])
+    assert m.time_s[0, 1] == 45.0 and m.distance_m[0, 1] == 500.0  # faster parallel edge
+    assert np.isinf(m.time_s[0, 2]) and np.isinf(m.distance_m[2, 1])
+    assert set(m.unreachable) == {("a", "c"), ("b", "c"), ("c", "a"), ("c", "b")}
+    assert "4 point pair(s) have no road path" in caplog.text and "a->c" in caplog.text
+    assert m.take(["a", "b"]).unreachable == ()
+
+
+def test_bad_matrix_input(toy_osm: Path, tmp_path: Path) -> None:
+    net = build_network(osm=toy_osm, cache_dir=tmp_path)
+    with pytest.raises(NetworkError, match="node 99 is not in the road network"):
+        travel_matrix(net, ["a", "b"], [1, 99])
+    with pytest.raises(NetworkError, match="duplicate ids"):
+        travel_matrix(net, ["a", "a"], [1, 2])
+    with pytest.raises(NetworkError, match="2 ids but 1 nodes"):
+        travel_matrix(net, ["a", "b"], [1])
+    empty = travel_matrix(net, [], [])
+    assert isinstance(empty, TravelMatrix) and empty.time_s.shape == (0, 0)
+
+
+def _haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * 6_371_009 * math.asin(math.sqrt(h))
+
+
+def test_route_coords_follow_the_fastest_path(road_network: Callable[[str], Any]) -> None:
+    net: RoadNetwork = road_network("andorra")
+    g = net.graph
+    rng = np.random.default_rng(3)
+    stops = [int(n) for n in rng.choice(np.fromiter(g.nodes, dtype=np.int64), 4, replace=False)]
+    coords = route_coords(net, stops)
+    assert coords[0] == pytest.approx((g.nodes[stops[0]]["y"], g.nodes[stops[0]]["x"]))
+    assert coords[-1] == pytest.approx((g.nodes[stops[-1]]["y"], g.nodes[stops[-1]]["x"]))
+    polyline_m = sum(_haversine_m(a, b) for a, b in itertools.pairwise(coords))
+    m = travel_matrix(net, ["s0", "s1", "s2", "s3"], stops)
+    along = m.distance_m[0, 1] + m.distance_m[1, 2] + m.distance_m[2, 3]
+    assert polyline_m == pytest.approx(along, rel=0.01)
+    seg = path_coords(net, stops[0], stops[1])
+    assert seg[0] == coords[0] and len(seg) >= 2
+
+
+def test_path_coords_without_path_is_a_straight_line(caplog: pytest.LogCaptureFixture) -> None:
+    net = _two_islands()
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        line = path_coords(net, 1, 3)
+    assert line == [TOY_NODES[1], TOY_NODES[3]]
+    assert "no road path" in caplog.text
+    assert path_coords(net, 2, 2) == [TOY_NODES[2]]
+    with pytest.raises(NetworkError, match="node 77"):
+        path_coords(net, 1, 77)
