@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,3 +127,11 @@ def toy_osm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("toy") / "toy.osm"
     path.write_text(toy_osm_text(), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Module-scoped headless Chromium WebDriver with the network blocked by a dead proxy."""
+    from browser_util import start_chromium
+
+    yield from start_chromium()

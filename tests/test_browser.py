@@ -8,9 +8,6 @@ Set ``MALTID_SCREENSHOTS=1`` to refresh ``docs/img/map.png`` and ``docs/img/repo
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,47 +15,12 @@ from typing import Any
 import pytest
 
 import fixtures_comparison as fc
+from browser_util import js_errors, wait_for
 from maltid import maps, report
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("headless Chromium absent: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="maltid-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=<-loopback>",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    drv.set_page_load_timeout(60)
-    try:
-        yield drv
-    finally:
-        drv.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -75,46 +37,27 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path
         mp.undo()
 
 
-def js_errors(drv: Any) -> list[dict[str, Any]]:
-    """Console errors except failed tile loads (tiles need the internet)."""
-    return [
-        e
-        for e in drv.get_log("browser")
-        if e["level"] == "SEVERE" and "tile.openstreetmap.org" not in e["message"]
-    ]
-
-
-def wait_for(drv: Any, script: str, timeout_s: float = 10.0) -> Any:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        value = drv.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for: {script}")
-
-
-def test_map_offline(driver: Any, pages: tuple[Path, Path, Any]) -> None:
+def test_map_offline(chromium: Any, pages: tuple[Path, Path, Any]) -> None:
     from selenium.webdriver.common.by import By
 
     map_path, _report, comparison = pages
-    driver.get(map_path.as_uri())
-    wait_for(driver, "return document.querySelector('#maltid-legend') !== null")
-    assert js_errors(driver) == []
-    assert driver.execute_script("return window.__pwned === undefined")
+    chromium.get(map_path.as_uri())
+    wait_for(chromium, "return document.querySelector('#maltid-legend') !== null")
+    assert js_errors(chromium) == []
+    assert chromium.execute_script("return window.__pwned === undefined")
 
-    legend = driver.find_element(By.ID, "maltid-legend")
+    legend = chromium.find_element(By.ID, "maltid-legend")
     assert "OpenStreetMap contributors, ODbL" in legend.text
-    kpis = driver.find_elements(By.CSS_SELECTOR, "#maltid-kpi-panel .maltid-kpi[data-model]")
+    kpis = chromium.find_elements(By.CSS_SELECTOR, "#maltid-kpi-panel .maltid-kpi[data-model]")
     assert [k.get_attribute("data-model") for k in kpis] == list(comparison.results)
 
-    labels = driver.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
+    labels = chromium.find_elements(By.CSS_SELECTOR, ".leaflet-control-layers-overlays label")
     names = [lab.text.strip() for lab in labels]
     assert "kyld <b>mat</b> – Centralkök, kyld mat" in names  # shown as text, not markup
 
     def routes(model_index: int) -> int:
         return int(
-            driver.execute_script(
+            chromium.execute_script(
                 "return document.querySelectorAll("
                 f"'.leaflet-overlay-pane svg path.maltid-model-{model_index}').length"
             )
@@ -129,55 +72,55 @@ def test_map_offline(driver: Any, pages: tuple[Path, Path, Any]) -> None:
         box.click()
         assert box.is_selected() != was_on
         assert routes(index) == (0 if was_on else n_routes)
-        kpi = driver.find_element(By.CSS_SELECTOR, f".maltid-kpi[data-model='{_css(name)}']")
+        kpi = chromium.find_element(By.CSS_SELECTOR, f".maltid-kpi[data-model='{_css(name)}']")
         assert ("maltid-off" in (kpi.get_attribute("class") or "")) == was_on
         box.click()
         assert routes(index) == (n_routes if was_on else 0)
 
     # hovering and opening popups of the hostile kitchen must not run its name
-    n_clicked = driver.execute_script(
+    n_clicked = chromium.execute_script(
         "var ms=document.querySelectorAll('path.maltid-kitchen');"
         "ms.forEach(function(m){m.dispatchEvent(new MouseEvent('click',{bubbles:true}));});"
         "return ms.length;"
     )
     assert n_clicked == len(comparison.scenario.kitchens)  # kitchens of the visible model
-    popups = driver.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")
+    popups = chromium.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content")
     assert popups
-    assert driver.execute_script("return window.__pwned === undefined")
-    assert js_errors(driver) == []
+    assert chromium.execute_script("return window.__pwned === undefined")
+    assert js_errors(chromium) == []
     if os.environ.get("MALTID_SCREENSHOTS") == "1":
-        driver.execute_script(
+        chromium.execute_script(
             "document.querySelectorAll('.leaflet-popup-close-button')"
             ".forEach(function(b){b.click();});"
         )
         (REPO / "docs" / "img").mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(REPO / "docs" / "img" / "map.png"))
+        chromium.save_screenshot(str(REPO / "docs" / "img" / "map.png"))
 
 
-def test_report_offline(driver: Any, pages: tuple[Path, Path, Any]) -> None:
+def test_report_offline(chromium: Any, pages: tuple[Path, Path, Any]) -> None:
     from selenium.webdriver.common.by import By
 
     _map, report_path, comparison = pages
-    driver.get(report_path.as_uri())
-    wait_for(driver, "return document.readyState === 'complete'")
-    assert driver.find_element(By.CSS_SELECTOR, "table.maltid-comparison")
-    charts = driver.find_elements(By.CSS_SELECTOR, "svg.maltid-chart")
+    chromium.get(report_path.as_uri())
+    wait_for(chromium, "return document.readyState === 'complete'")
+    assert chromium.find_element(By.CSS_SELECTOR, "table.maltid-comparison")
+    charts = chromium.find_elements(By.CSS_SELECTOR, "svg.maltid-chart")
     assert len(charts) == 4
-    frame = driver.find_element(By.CSS_SELECTOR, "iframe.map")
-    driver.switch_to.frame(frame)
+    frame = chromium.find_element(By.CSS_SELECTOR, "iframe.map")
+    chromium.switch_to.frame(frame)
     try:
-        wait_for(driver, "return document.querySelector('#maltid-legend') !== null")
+        wait_for(chromium, "return document.querySelector('#maltid-legend') !== null")
         n_first = sum(len(d.plan.routes) for d in next(iter(comparison.results.values())).plan.days)
-        assert len(driver.find_elements(By.CSS_SELECTOR, "path.maltid-route")) == n_first
-        assert driver.execute_script("return window.__pwned === undefined")
+        assert len(chromium.find_elements(By.CSS_SELECTOR, "path.maltid-route")) == n_first
+        assert chromium.execute_script("return window.__pwned === undefined")
     finally:
-        driver.switch_to.default_content()
-    assert driver.execute_script("return window.__pwned === undefined")
-    assert js_errors(driver) == []
+        chromium.switch_to.default_content()
+    assert chromium.execute_script("return window.__pwned === undefined")
+    assert js_errors(chromium) == []
     if os.environ.get("MALTID_SCREENSHOTS") == "1":
-        driver.set_window_size(1200, 2400)
-        driver.save_screenshot(str(REPO / "docs" / "img" / "report.png"))
-        driver.set_window_size(1280, 900)
+        chromium.set_window_size(1200, 2400)
+        chromium.save_screenshot(str(REPO / "docs" / "img" / "report.png"))
+        chromium.set_window_size(1280, 900)
 
 
 def _title_start(name: str) -> str:

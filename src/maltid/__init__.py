@@ -27,7 +27,7 @@ logging.getLogger("maltid").addHandler(logging.NullHandler())
 _LAZY = {
     "load_scenario": "maltid.config",
     "Scenario": "maltid.config",
-    "compare": "maltid.compare",
+    "compare": "maltid.comparison",
     "Comparison": "maltid.results",
     "ModelResult": "maltid.results",
     "write_demo": "maltid.demo",
@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from maltid.compare import compare
+    from maltid.comparison import compare
     from maltid.config import Scenario, load_scenario
     from maltid.demo import write_demo
     from maltid.results import Comparison, ModelResult

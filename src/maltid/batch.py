@@ -41,6 +41,12 @@ class _Job:
     variant: tuple[tuple[str, float], ...] = ()
 
 
+def _path(job: _Job) -> Path:
+    if job.path is None:  # pragma: no cover - every job has a scenario or a path
+        raise InputError(f"batch job {job.key!r} has neither a scenario nor a path")
+    return job.path
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("._")
     return slug or "scenario"
@@ -52,16 +58,16 @@ def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: b
     from maltid.export import inputs_digest, is_complete, write_outputs
 
     folder = Path(out_dir) / job.key
-    base = {"scenario": job.key, "folder": str(folder)}
+    base: dict[str, Any] = {"scenario": job.key, "folder": str(folder)}
     base.update({name: value for name, value in job.variant})
     try:
-        scenario = job.scenario if job.scenario is not None else load_scenario(job.path)
+        scenario = job.scenario if job.scenario is not None else load_scenario(_path(job))
         options = {"lang": lang, "show_recipients": show_recipients, "variant": job.variant}
         digest = inputs_digest(scenario, options=options)
         if not force and is_complete(folder, digest):
             logger.info("%s: complete, skipped (use --force to recompute)", job.key)
             return _rows_from_folder(folder, base, status="ok", resumed=True)
-        from maltid.compare import compare
+        from maltid.comparison import compare
 
         comparison = compare(scenario)
         write_outputs(comparison, folder, lang=lang, show_recipients=show_recipients, digest=digest)
@@ -100,7 +106,7 @@ def _prebuild_networks(jobs: Sequence[_Job]) -> None:
     seen: set[str] = set()
     for job in jobs:
         try:
-            scenario = job.scenario if job.scenario is not None else load_scenario(job.path)
+            scenario = job.scenario if job.scenario is not None else load_scenario(_path(job))
         except InputError:
             continue  # reported by the job itself
         spec = scenario.network

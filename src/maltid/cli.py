@@ -49,12 +49,16 @@ class _State:
 
 
 def _setup_logging(*, quiet: bool, verbose: bool) -> None:
+    from rich.console import Console
     from rich.logging import RichHandler
 
     level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
     root = logging.getLogger("maltid")
     root.handlers = [h for h in root.handlers if isinstance(h, logging.NullHandler)]
-    handler = RichHandler(show_path=False, show_time=False, markup=False)
+    # Log records (warnings included) go to stderr: stdout stays for results.
+    handler = RichHandler(
+        console=Console(stderr=True), show_path=False, show_time=False, markup=False
+    )
     handler.setFormatter(logging.Formatter("%(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
@@ -153,7 +157,7 @@ def _run_one(
     show_recipients: bool,
     progress: Callable[[str, int, int], None],
 ) -> Comparison:
-    from maltid.compare import compare
+    from maltid.comparison import compare
     from maltid.export import inputs_digest, write_outputs
 
     comparison = compare(scenario, progress=progress)
@@ -416,8 +420,8 @@ def network_build(
         s = net.stats
         sys.stdout.write(
             f"wrote {out}: {s.nodes} nodes, {s.edges} edges "
-            f"(dropped {s.edges_not_drivable_dropped} non-drivable edges, "
-            f"{s.nodes_outside_scc_dropped} nodes outside the largest strongly connected "
+            f"(dropped {s.dropped_non_drivable_edges} non-drivable edges, "
+            f"{s.dropped_scc_nodes} nodes outside the largest strongly connected "
             f"component)\n"
         )
 

@@ -81,7 +81,7 @@ MODEL_KINDS: tuple[str, ...] = (
 DEFAULT_DELIVERY_RADIUS_M: dict[str, float] = {"foot": 1500.0, "bicycle": 4000.0}
 
 _DOCS = "docs/scenario-format.md"
-_FROZEN = ConfigDict(extra="forbid", frozen=True)
+_FROZEN = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _PNR_VALUE = re.compile(r"^\d{6,8}[-+]?\d{4}$")
 _PNR_HEADER = re.compile(
@@ -559,6 +559,11 @@ class AnalysisSpec(BaseModel):
         Whether to run the one-at-a-time sensitivity (tornado).
     sensitivity_rel_change : float
         Relative change of each parameter in the sensitivity, 0 < x < 1.
+    sensitivity_vehicle_rates : {"re-price", "re-solve"}
+        How the vehicle rates (SEK/km, SEK/h) are varied: ``re-price`` keeps the solved
+        routes and prices them at the new rate (fast; an upper bound on the re-optimised
+        cost); ``re-solve`` routes every model again at the new rate and keeps the
+        cheaper of the re-solved and the re-priced plan.
     """
 
     model_config = _FROZEN
@@ -567,6 +572,7 @@ class AnalysisSpec(BaseModel):
     break_even_kitchen: str | None = None
     sensitivity: bool = True
     sensitivity_rel_change: float = Field(default=0.2, gt=0.0, lt=1.0)
+    sensitivity_vehicle_rates: Literal["re-price", "re-solve"] = "re-price"
 
 
 def _cost_parameter_names() -> tuple[str, ...] | None:
@@ -610,7 +616,11 @@ class Scenario(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True
+        extra="forbid",
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        allow_inf_nan=False,
     )
 
     name: str = Field(min_length=1)

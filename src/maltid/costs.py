@@ -620,10 +620,10 @@ def comparison_table(outcomes: Sequence[WeeklyOutcome], *, baseline: str) -> pd.
             f"({', '.join(names)}) (fix: set scenario baseline to one of them)"
         )
     table = pd.DataFrame([o.as_row() for o in outcomes], columns=list(_OUTCOME_COLUMNS))
-    base = table.loc[names.index(baseline)]
     numeric = [c for c in _OUTCOME_COLUMNS if c != "model"]
-    deltas = {f"delta_{c}": table[c].astype(float) - float(base[c]) for c in numeric}
-    base_total = float(base["total_cost_sek_per_week"])
+    base = table.loc[names.index(baseline), numeric].astype(float).to_dict()
+    deltas = {f"delta_{c}": table[c].astype(float) - base[c] for c in numeric}
+    base_total = base["total_cost_sek_per_week"]
     deltas["delta_total_cost_pct"] = (
         deltas["delta_total_cost_sek_per_week"] / base_total * 100.0
         if base_total != 0

@@ -108,7 +108,7 @@ def write_outputs(
     Each file is written atomically; ``manifest.json`` is written last, so its presence
     means the folder is complete.
     """
-    from maltid.compare import routes_frame, routes_geojson
+    from maltid.comparison import routes_frame, routes_geojson
     from maltid.maps import render_map
     from maltid.report import render_report
 

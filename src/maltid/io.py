@@ -37,7 +37,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         raise
 
 
-def _write(target: str | os.PathLike[str], mode: str, writer: Callable[[IO[Any]], None]) -> Path:
+def _write(target: str | os.PathLike[str], mode: str, writer: Callable[[IO[Any]], object]) -> Path:
     with atomic_path(target) as tmp:
         encoding = None if "b" in mode else "utf-8"
         with open(tmp, mode, encoding=encoding) as fh:

@@ -43,12 +43,30 @@ class DayPlan:
         The solved routing day (routes, arrivals, unserved).
     hot : bool
         True when the meals are delivered hot (kitchen-to-plate minutes count).
+    day_indices : tuple of int
+        The weekdays (0 = Monday ... 6 = Sunday) this plan is driven; ``len == days``.
+    fresh_meals : Mapping[str, int]
+        Stop id -> meals of the visit cooked that day (eaten the same day).
+    chilled_meals : Mapping[str, int]
+        Stop id -> meals of the visit that are chilled and reheated later (e.g. the
+        weekend meals travelling with Friday's hot visit, or every chilled box).
+    chilled_days_kept : Mapping[str, float]
+        Stop id -> mean days the chilled meals of the visit are kept at home before they
+        are eaten (0 = eaten on the delivery day).
+
+    Notes
+    -----
+    A stop's load (``Route.load_meals`` sums them) is ``fresh_meals + chilled_meals``.
     """
 
     label: str
     days: int
     plan: RoutingPlan
     hot: bool
+    day_indices: tuple[int, ...] = ()
+    fresh_meals: Mapping[str, int] = field(default_factory=dict)
+    chilled_meals: Mapping[str, int] = field(default_factory=dict)
+    chilled_days_kept: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,13 +127,26 @@ class WeekPlan:
 
 @dataclass(frozen=True)
 class ModelResult:
-    """One delivery model, solved and costed."""
+    """One delivery model, solved and costed.
+
+    Attributes
+    ----------
+    name, kind : str
+        The model's name in the scenario and its kind.
+    plan : WeekPlan
+        The solved week.
+    outcome : WeeklyOutcome
+        Its costs (SEK/week) and KPIs from ``costs.weekly_outcome``.
+    siting : maltid.models.SitingReport or None
+        For ``optimised_mix``: the kitchens opened, the MIP objective and status, and
+        for each candidate not opened the real weekly total-cost delta of opening it.
+    """
 
     name: str
     kind: str
     plan: WeekPlan
     outcome: WeeklyOutcome
-    siting: Any | None = None  # siting report for optimised_mix
+    siting: Any | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +160,17 @@ class Comparison:
         ``delta_*`` columns against ``baseline``.
     results : Mapping[str, ModelResult]
         Solved models by name, in scenario order.
+    baseline : str
+        Name of the model the ``delta_*`` columns compare against.
+    assumptions : pandas.DataFrame
+        Every parameter behind the numbers: ``parameter, value, unit, source, year``.
+    break_even : pandas.DataFrame or None
+        One row per break-even parameter (``compare.break_even_table``).
+    sensitivity : pandas.DataFrame or None
+        Tornado rows per model and parameter (``compare.sensitivity_table``).
+    notes : tuple of str
+        Plain-language warnings: far-snapped points, unreachable pairs, unserved
+        recipients and why.
     """
 
     scenario: Scenario
@@ -141,3 +183,4 @@ class Comparison:
     assumptions: pd.DataFrame
     break_even: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()

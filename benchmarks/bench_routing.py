@@ -1,0 +1,346 @@
+"""Benchmark maltid.routing (OR-Tools) against PyVRP on the 56 Solomon VRPTW instances.
+
+Distance convention (CVRPLIB): d_ij = floor(10 * euclid_ij) / 10, travel time = distance,
+distance-only objective (no vehicle-count term). Both solvers get this matrix at integer
+scale x10; every solution's distance is recomputed here from its routes with this
+matrix (solver objectives are not trusted), and its routes are checked for feasibility
+(capacity, windows with waiting, return to the depot by its due date). The gap is
+(ours - sol) / sol against the CVRPLIB ``.sol`` distance.
+
+maltid side: each customer is a ``Stop`` (1 distance unit = 1 m, 1 time unit = 1 s);
+each of the instance's vehicles is a ``Vehicle`` with ``cost_per_km_sek = 1000`` (cost =
+distance), no hourly or fixed cost, ``start_s`` = depot ready time and ``max_shift_s`` =
+depot due date - ready time; no hot-holding. ``solve(deterministic=False)`` uses the
+wall-clock time limit.
+
+Usage::
+
+    python benchmarks/bench_routing.py --instances C101,R101 --time-limit 10 --jobs 2
+
+With ``--jobs N`` instances run in N processes; each solver then has one core. The two
+solvers of one instance run one after the other in the same process, with the same time
+limit. Last line: ``mean_gap_pct=<x> pyvrp_mean_gap_pct=<y>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from maltid.routing import RoutingProblem, Stop, Vehicle, solve
+
+CLASSES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
+
+
+def shared_data() -> Path:
+    env = os.environ.get("MALTID_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def solomon_dir() -> Path:
+    return shared_data() / "vrptw" / "solomon"
+
+
+def truncated_matrix(coords: np.ndarray) -> np.ndarray:
+    """CVRPLIB convention: Euclidean distance truncated to one decimal."""
+    diff = coords[:, None, :] - coords[None, :, :]
+    euclid = np.sqrt((diff**2).sum(axis=2))
+    return np.floor(10.0 * euclid + 1e-9) / 10.0
+
+
+@dataclass
+class Instance:
+    name: str
+    dist: np.ndarray  # truncated, one decimal
+    demand: np.ndarray
+    ready: np.ndarray
+    due: np.ndarray
+    service: np.ndarray
+    capacity: int
+    n_vehicles: int
+    sol_distance: float
+
+
+def load(name: str) -> Instance:
+    import vrplib
+
+    d = solomon_dir()
+    inst = vrplib.read_instance(str(d / f"{name}.txt"), instance_format="solomon")
+    sol = vrplib.read_solution(str(d / f"{name}.sol"))
+    tw = np.asarray(inst["time_window"], dtype=float)
+    return Instance(
+        name=name,
+        dist=truncated_matrix(np.asarray(inst["node_coord"], dtype=float)),
+        demand=np.asarray(inst["demand"], dtype=int),
+        ready=tw[:, 0],
+        due=tw[:, 1],
+        service=np.asarray(inst["service_time"], dtype=float),
+        capacity=int(inst["capacity"]),
+        n_vehicles=int(inst["vehicles"]),
+        sol_distance=float(sol["cost"]),
+    )
+
+
+def to_routing_problem(inst: Instance) -> RoutingProblem:
+    """Solomon instance -> maltid RoutingProblem (distance-only cost)."""
+    n = inst.dist.shape[0]
+    stops = tuple(
+        Stop(
+            id=str(i),
+            index=i,
+            demand_meals=int(inst.demand[i]),
+            window_start_s=float(inst.ready[i]),
+            window_end_s=float(inst.due[i]),
+            service_s=float(inst.service[i]),
+            hot=False,
+        )
+        for i in range(1, n)
+    )
+    vehicles = tuple(
+        Vehicle(
+            id=f"v{k}",
+            depot_index=0,
+            capacity_meals=inst.capacity,
+            cost_per_km_sek=1000.0,
+            cost_per_hour_sek=0.0,
+            fixed_cost_sek=0.0,
+            start_s=float(inst.ready[0]),
+            max_shift_s=float(inst.due[0] - inst.ready[0]),
+        )
+        for k in range(inst.n_vehicles)
+    )
+    return RoutingProblem(
+        time_s=inst.dist,
+        distance_m=inst.dist,
+        stops=stops,
+        vehicles=vehicles,
+        max_hot_holding_s=None,
+        depot_ids={0: "depot"},
+    )
+
+
+def check_routes(inst: Instance, routes: list[list[int]]) -> tuple[float, list[str]]:
+    """Distance of the routes (customer numbers) and a list of violations."""
+    errors: list[str] = []
+    seen = [c for r in routes for c in r]
+    n = inst.dist.shape[0]
+    if sorted(seen) != list(range(1, n)):
+        errors.append(f"customers served {len(seen)} (unique {len(set(seen))}) of {n - 1}")
+    total = 0.0
+    for r in routes:
+        if sum(int(inst.demand[c]) for c in r) > inst.capacity:
+            errors.append(f"capacity exceeded on route {r[:3]}...")
+        now, prev = float(inst.ready[0]), 0
+        for c in r:
+            total += inst.dist[prev, c]
+            now = max(float(inst.ready[c]), now + inst.service[prev] + inst.dist[prev, c])
+            if now > inst.due[c] + 1e-6:
+                errors.append(f"customer {c} served at {now:.1f} > due {inst.due[c]:.0f}")
+            prev = c
+        total += inst.dist[prev, 0]
+        back = now + inst.service[prev] + inst.dist[prev, 0]
+        if r and back > inst.due[0] + 1e-6:
+            errors.append(f"route ending at {prev} returns at {back:.1f} > {inst.due[0]:.0f}")
+    total = round(total, 1)  # sums of one-decimal distances: exact to 0.1
+    if len(routes) > inst.n_vehicles:
+        errors.append(f"{len(routes)} routes > {inst.n_vehicles} vehicles")
+    return total, errors
+
+
+def run_ortools(inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any]) -> dict:
+    problem = to_routing_problem(inst)
+    t0 = time.perf_counter()
+    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, deterministic=False, **opts)
+    elapsed = time.perf_counter() - t0
+    routes = [[int(s) for s in r.stop_ids] for r in plan.routes]
+    dist, errors = check_routes(inst, routes)
+    if plan.unserved:
+        errors.append(f"{len(plan.unserved)} unserved ({plan.unserved[0].code})")
+    return {"vehicles": len(routes), "distance": dist, "time_s": elapsed, "errors": errors}
+
+
+def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
+    from pyvrp import Model
+    from pyvrp.stop import MaxRuntime
+
+    scale = 10
+    m = Model()
+    n = inst.dist.shape[0]
+    locs = [m.add_location(x=0, y=0, name=str(i)) for i in range(n)]  # coords unused
+    depot = m.add_depot(
+        locs[0], tw_early=int(inst.ready[0] * scale), tw_late=int(inst.due[0] * scale)
+    )
+    m.add_vehicle_type(
+        num_available=inst.n_vehicles,
+        capacity=inst.capacity,
+        start_depot=depot,
+        end_depot=depot,
+        tw_early=int(inst.ready[0] * scale),
+        tw_late=int(inst.due[0] * scale),
+    )
+    for i in range(1, n):
+        m.add_client(
+            locs[i],
+            delivery=int(inst.demand[i]),
+            service_duration=int(inst.service[i] * scale),
+            tw_early=int(inst.ready[i] * scale),
+            tw_late=int(inst.due[i] * scale),
+        )
+    d_int = np.rint(inst.dist * scale).astype(int)
+    for i in range(n):
+        for j in range(n):
+            m.add_edge(locs[i], locs[j], distance=int(d_int[i, j]), duration=int(d_int[i, j]))
+    t0 = time.perf_counter()
+    res = m.solve(stop=MaxRuntime(time_limit_s), seed=seed, display=False)
+    elapsed = time.perf_counter() - t0
+    routes = []
+    for r in res.best.routes():
+        routes.append([int(a.idx) + 1 for a in r.schedule() if a.is_client()])
+    dist, errors = check_routes(inst, routes)
+    if not res.is_feasible():
+        errors.append("pyvrp best solution infeasible")
+    if abs(res.best.distance() / scale - dist) > 1e-6:
+        errors.append(f"pyvrp distance {res.best.distance() / scale} != recomputed {dist}")
+    return {"vehicles": len(routes), "distance": dist, "time_s": elapsed, "errors": errors}
+
+
+def run_one(args: tuple[str, float, int, dict[str, Any], bool]) -> dict:
+    name, time_limit_s, seed, opts, with_pyvrp = args
+    inst = load(name)
+    out = {
+        "name": name,
+        "sol": inst.sol_distance,
+        "ortools": run_ortools(inst, time_limit_s, seed, opts),
+    }
+    if with_pyvrp:
+        out["pyvrp"] = run_pyvrp(inst, time_limit_s, seed)
+    return out
+
+
+def instance_class(name: str) -> str:
+    m = re.match(r"([A-Z]+)(\d)", name)
+    assert m is not None
+    return m.group(1) + m.group(2)
+
+
+def gap(res: dict, sol: float) -> float:
+    if res["errors"]:
+        return math.nan
+    return 100.0 * (res["distance"] - sol) / sol
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--instances", default="", help="comma-separated, default all 56")
+    ap.add_argument("--time-limit", type=float, default=30.0, help="seconds per solver")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--first-solution", default=None)
+    ap.add_argument("--metaheuristic", default=None)
+    ap.add_argument("--gls-lambda", type=float, default=None)
+    ap.add_argument(
+        "--backend", default="ortools", help="maltid backend for 'ours': ortools | pyvrp"
+    )
+    ap.add_argument("--ils", action="store_true", help="OR-Tools iterated local search")
+    ap.add_argument("--no-pyvrp", action="store_true", help="skip the PyVRP reference")
+    a = ap.parse_args(argv)
+
+    d = solomon_dir()
+    if not d.is_dir():
+        print(f"Solomon instances not found in {d} (set MALTID_SHARED_DATA)", file=sys.stderr)
+        return 2
+    names = (
+        [s.strip() for s in a.instances.split(",") if s.strip()]
+        if a.instances
+        else sorted(p.stem for p in d.glob("*.txt"))
+    )
+    opts: dict[str, Any] = {}
+    if a.first_solution:
+        opts["first_solution"] = a.first_solution
+    if a.metaheuristic:
+        opts["metaheuristic"] = a.metaheuristic
+    if a.gls_lambda is not None:
+        opts["gls_lambda"] = a.gls_lambda
+    if a.ils:
+        opts["iterated_local_search"] = True
+    if a.backend != "ortools":
+        opts["backend"] = a.backend
+    with_pyvrp = not a.no_pyvrp
+    print(
+        f"# {len(names)} instances, time limit {a.time_limit:g} s per solver, jobs={a.jobs}"
+        f" (each solver 1 core when jobs>1), seed={a.seed}, maltid opts={opts}"
+    )
+    print("# distances: CVRPLIB truncated one decimal; gap = (ours - sol) / sol")
+    ours = a.backend
+    header = f"{'inst':7} {'sol':>8} | {'veh':>3} {ours:>8} {'gap%':>6} {'t_s':>5}"
+    if with_pyvrp:
+        header += f" | {'veh':>3} {'pyvrp':>8} {'gap%':>6} {'t_s':>5}"
+    print(header, flush=True)
+    jobs = [(n, a.time_limit, a.seed, opts, with_pyvrp) for n in names]
+    results: list[dict] = []
+    if a.jobs > 1:
+        with ProcessPoolExecutor(max_workers=a.jobs) as ex:
+            it = ex.map(run_one, jobs)
+            for r in it:
+                results.append(r)
+                _print_row(r, with_pyvrp)
+    else:
+        for j in jobs:
+            r = run_one(j)
+            results.append(r)
+            _print_row(r, with_pyvrp)
+
+    def mean(xs: list[float]) -> float:
+        xs = [x for x in xs if not math.isnan(x)]
+        return float(np.mean(xs)) if xs else math.nan
+
+    print("# mean gap per class (%):")
+    for c in CLASSES:
+        rs = [r for r in results if instance_class(r["name"]) == c]
+        if not rs:
+            continue
+        og_c = mean([gap(r["ortools"], r["sol"]) for r in rs])
+        line = f"{c:4} n={len(rs):2} {ours}={og_c:6.2f}"
+        if with_pyvrp:
+            line += f" pyvrp={mean([gap(r['pyvrp'], r['sol']) for r in rs]):6.2f}"
+        print(line)
+    n_bad = sum(bool(r["ortools"]["errors"]) for r in results)
+    if n_bad:
+        print(f"# {ours}: {n_bad} instance(s) with violations (excluded from means)")
+    og = mean([gap(r["ortools"], r["sol"]) for r in results])
+    pg = mean([gap(r["pyvrp"], r["sol"]) for r in results]) if with_pyvrp else math.nan
+    print(f"mean_gap_pct={og:.3f} pyvrp_mean_gap_pct={pg:.3f}")
+    return 0
+
+
+def _print_row(r: dict, with_pyvrp: bool) -> None:
+    o = r["ortools"]
+    line = (
+        f"{r['name']:7} {r['sol']:8.1f} | {o['vehicles']:3d} {o['distance']:8.1f} "
+        f"{gap(o, r['sol']):6.2f} {o['time_s']:5.1f}"
+    )
+    if with_pyvrp:
+        p = r["pyvrp"]
+        line += (
+            f" | {p['vehicles']:3d} {p['distance']:8.1f} {gap(p, r['sol']):6.2f} {p['time_s']:5.1f}"
+        )
+    for side in ("ortools", "pyvrp"):
+        if side in r and r[side]["errors"]:
+            line += f"  [{side}: {'; '.join(r[side]['errors'][:2])}]"
+    print(line, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,580 @@
+"""Tests of maltid.routing: brute-force optima, an independent route checker, reason codes.
+
+All recipients here are synthetic. Travel times are whole seconds so that the solver's
+0.1 s time scale is exact.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import math
+
+import numpy as np
+import pytest
+
+from maltid.errors import RoutingInputError
+from maltid.routing import (
+    Route,
+    RoutingPlan,
+    RoutingProblem,
+    Stop,
+    Unserved,
+    Vehicle,
+    _to_int,
+    solve,
+)
+
+H = 3600.0
+EPS = 1e-6
+
+
+# --------------------------------------------------------------------------------------
+# independent checker and brute force (never uses solver numbers for the schedule)
+# --------------------------------------------------------------------------------------
+
+
+def earliest_schedule(
+    p: RoutingProblem, v: Vehicle, stops: list[Stop], depart_s: float
+) -> tuple[list[float], float]:
+    """Start of service at each stop and return time, departing at ``depart_s``."""
+    t = p.time_s
+    now = depart_s
+    prev = v.depot_index
+    prev_service = 0.0
+    starts = []
+    for s in stops:
+        now = max(s.window_start_s, now + prev_service + t[prev, s.index])
+        starts.append(now)
+        prev, prev_service = s.index, s.service_s
+    ret = now + prev_service + t[prev, v.depot_index]
+    return starts, ret
+
+
+def best_schedule(p: RoutingProblem, v: Vehicle, stops: list[Stop]) -> tuple[float, float] | None:
+    """Latest feasible departure and its shift duration (s), or None if infeasible.
+
+    For a fixed sequence the service starts are nondecreasing in the departure time,
+    while shift length and hot-holding times are nonincreasing, so the latest departure
+    that meets every window end is optimal.
+    """
+    t = p.time_s
+    if sum(s.demand_meals for s in stops) > v.capacity_meals:
+        return None
+    # no-wait travel time from the kitchen to each stop
+    lead = []
+    acc, prev, prev_service = 0.0, v.depot_index, 0.0
+    for s in stops:
+        acc += prev_service + t[prev, s.index]
+        lead.append(acc)
+        prev, prev_service = s.index, s.service_s
+    back = prev_service + t[prev, v.depot_index]
+    if not all(math.isfinite(x) for x in [*lead, back]):
+        return None
+    depart = min([s.window_end_s - lead[k] for k, s in enumerate(stops)], default=v.start_s)
+    if depart < v.start_s - EPS:
+        return None
+    starts, ret = earliest_schedule(p, v, stops, depart)
+    for s, a in zip(stops, starts, strict=True):
+        if a > s.window_end_s + EPS:
+            return None
+        if s.hot and p.max_hot_holding_s is not None and a - depart > p.max_hot_holding_s + EPS:
+            return None
+    if ret - depart > v.max_shift_s + EPS:
+        return None
+    return depart, ret - depart
+
+
+def route_cost(p: RoutingProblem, v: Vehicle, stops: list[Stop], duration_s: float) -> float:
+    rows = [v.depot_index, *[s.index for s in stops], v.depot_index]
+    dist = sum(p.distance_m[a, b] for a, b in itertools.pairwise(rows))
+    return dist / 1000 * v.cost_per_km_sek + duration_s / H * v.cost_per_hour_sek + v.fixed_cost_sek
+
+
+def check_plan(p: RoutingProblem, plan: RoutingPlan) -> None:
+    """Recompute every route from the matrices and assert it is feasible and priced right."""
+    stops = {s.id: s for s in p.stops}
+    vehicles = {v.id: v for v in p.vehicles}
+    seen: list[str] = []
+    total = 0.0
+    for r in plan.routes:
+        assert isinstance(r, Route)
+        v = vehicles[r.vehicle_id]
+        assert r.depot_id == p.depot_ids[v.depot_index]
+        assert r.stop_ids, "only used vehicles are listed"
+        seq = [stops[i] for i in r.stop_ids]
+        seen += r.stop_ids
+        assert r.departure_s >= v.start_s - EPS
+        # reported service starts must respect travel, service and windows
+        prev, prev_t, prev_service = v.depot_index, r.departure_s, 0.0
+        for s, a in zip(seq, r.arrival_s, strict=True):
+            leg = p.time_s[prev, s.index]
+            assert math.isfinite(leg), f"unreachable leg used to {s.id}"
+            assert a >= prev_t + prev_service + leg - EPS, f"{s.id} served too early"
+            assert s.window_start_s - EPS <= a <= s.window_end_s + EPS, f"{s.id} off window"
+            if s.hot and p.max_hot_holding_s is not None:
+                assert a - r.departure_s <= p.max_hot_holding_s + EPS, f"{s.id} got cold"
+            assert plan.kitchen_to_plate_s[s.id] == pytest.approx(a - r.departure_s)
+            prev, prev_t, prev_service = s.index, a, s.service_s
+        back = p.time_s[prev, v.depot_index]
+        assert math.isfinite(back)
+        assert r.return_s >= prev_t + prev_service + back - EPS
+        assert r.duration_s == pytest.approx(r.return_s - r.departure_s)
+        assert r.duration_s <= v.max_shift_s + EPS
+        load = sum(s.demand_meals for s in seq)
+        assert r.load_meals == load <= v.capacity_meals
+        rows = [v.depot_index, *[s.index for s in seq], v.depot_index]
+        dist = sum(p.distance_m[a, b] for a, b in itertools.pairwise(rows))
+        assert r.distance_m == pytest.approx(dist)
+        assert r.cost_sek == pytest.approx(route_cost(p, v, seq, r.duration_s))
+        total += r.cost_sek
+    assert len(seen) == len(set(seen)), "a stop is served twice"
+    unserved = [u.stop_id for u in plan.unserved]
+    assert sorted(seen + unserved) == sorted(stops), "every stop is served or unserved"
+    n_dropped = sum(u.code == "dropped" for u in plan.unserved)
+    assert plan.objective_sek == pytest.approx(total + n_dropped * p.drop_penalty_sek)
+    assert plan.cost_sek == pytest.approx(total)
+
+
+def brute_force(p: RoutingProblem) -> float:
+    """Optimal objective (SEK) by enumerating assignments (or drop) and orders."""
+    stops = list(p.stops)
+    best_subset: dict[tuple[int, frozenset[int]], float] = {}
+
+    def subset_cost(v_idx: int, members: frozenset[int]) -> float:
+        key = (v_idx, members)
+        if key not in best_subset:
+            v = p.vehicles[v_idx]
+            best = math.inf
+            for perm in itertools.permutations(sorted(members)):
+                seq = [stops[i] for i in perm]
+                sched = best_schedule(p, v, seq)
+                if sched is not None:
+                    best = min(best, route_cost(p, v, seq, sched[1]))
+            best_subset[key] = best
+        return best_subset[key]
+
+    n_v = len(p.vehicles)
+    best = math.inf
+    for assign in itertools.product(range(-1, n_v), repeat=len(stops)):
+        cost = p.drop_penalty_sek * sum(a == -1 for a in assign)
+        for v_idx in range(n_v):
+            members = frozenset(i for i, a in enumerate(assign) if a == v_idx)
+            if members:
+                cost += subset_cost(v_idx, members)
+            if cost >= best:
+                break
+        best = min(best, cost)
+    return best
+
+
+def random_problem(seed: int) -> RoutingProblem:
+    rng = np.random.default_rng(seed)
+    n_depots = 1 + seed % 2
+    n_stops = 5 if seed % 3 else 6
+    n = n_depots + n_stops
+    xy = rng.uniform(0, 15_000, size=(n, 2))
+    dist = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)))
+    time_s = np.rint(dist / (45 / 3.6))
+    stops = []
+    for k in range(n_stops):
+        ws = 11 * H + float(rng.integers(0, 4)) * 900
+        stops.append(
+            Stop(
+                id=f"r{k}",
+                index=n_depots + k,
+                demand_meals=int(rng.integers(1, 4)),
+                window_start_s=ws,
+                window_end_s=ws + float(rng.integers(2, 8)) * 900,
+                service_s=float(rng.integers(1, 5)) * 60,
+                hot=bool(rng.integers(0, 2)),
+            )
+        )
+    vehicles = []
+    for j in range(1 + seed % 3):
+        vehicles.append(
+            Vehicle(
+                id=f"v{j}",
+                depot_index=j % n_depots,
+                capacity_meals=int(rng.integers(5, 10)),
+                cost_per_km_sek=float(rng.choice([2.5, 4.0])),
+                cost_per_hour_sek=float(rng.choice([0.0, 180.0, 360.0])),
+                fixed_cost_sek=float(rng.choice([0.0, 150.0])),
+                start_s=10.5 * H,
+                max_shift_s=float(rng.choice([1.0, 2.0, 3.0])) * H,
+            )
+        )
+    return RoutingProblem(
+        time_s=time_s,
+        distance_m=dist,
+        stops=tuple(stops),
+        vehicles=tuple(vehicles),
+        max_hot_holding_s=float(rng.choice([15, 25, 40])) * 60,
+        depot_ids={k: f"kitchen{k}" for k in range(n_depots)},
+        drop_penalty_sek=10_000.0,
+    )
+
+
+def line_problem(**overrides: object) -> RoutingProblem:
+    """Kitchen at 0 and stops on a line, 600 s and 10 km apart per step."""
+    n = 5
+    pos = np.arange(n, dtype=float)
+    time_s = np.abs(pos[:, None] - pos[None, :]) * 600.0
+    dist = np.abs(pos[:, None] - pos[None, :]) * 10_000.0
+    stops = tuple(Stop(f"r{i}", i, 2, 10 * H, 13 * H, 120.0, i % 2 == 1) for i in range(1, n))
+    vehicles = (Vehicle("v0", 0, 10, 2.5, 200.0, 100.0, 10 * H, 4 * H),)
+    kw: dict[str, object] = {
+        "time_s": time_s,
+        "distance_m": dist,
+        "stops": stops,
+        "vehicles": vehicles,
+        "max_hot_holding_s": 45 * 60.0,
+        "depot_ids": {0: "central"},
+    }
+    kw.update(overrides)
+    return RoutingProblem(**kw)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# tests
+# --------------------------------------------------------------------------------------
+
+
+BRUTE_FORCE_SEEDS = range(8)
+#: Search effort for the brute-force comparisons: enough for 5-6 stops (seed 6 needs
+#: about 1800 solutions to leave a local optimum with three stops dropped).
+BRUTE_FORCE_SOLUTIONS = 3000
+
+
+@functools.cache
+def solved_random(seed: int) -> tuple[RoutingProblem, RoutingPlan]:
+    p = random_problem(seed)
+    return p, solve(p, time_limit_s=10.0, seed=seed, solution_limit=BRUTE_FORCE_SOLUTIONS)
+
+
+@pytest.mark.parametrize("seed", BRUTE_FORCE_SEEDS)
+def test_matches_brute_force_optimum(seed: int) -> None:
+    p, plan = solved_random(seed)
+    check_plan(p, plan)
+    optimum = brute_force(p)
+    assert plan.objective_sek == pytest.approx(optimum, rel=1e-4, abs=0.01)
+
+
+def test_brute_force_instances_are_not_trivial() -> None:
+    """The random instances exercise routes with several stops, both depots, drops."""
+    plans = [solved_random(s)[1] for s in BRUTE_FORCE_SEEDS]
+    assert max(len(r.stop_ids) for pl in plans for r in pl.routes) >= 3
+    assert any(len({r.depot_id for r in pl.routes}) == 2 for pl in plans)
+    assert any(pl.n_vehicles >= 2 for pl in plans)
+    assert any(u.code == "dropped" for pl in plans for u in pl.unserved)
+    assert any(not pl.unserved for pl in plans)
+
+
+def test_same_seed_same_plan() -> None:
+    p = random_problem(5)
+    a = solve(p, time_limit_s=20.0, seed=3, solution_limit=500)
+    b = solve(p, time_limit_s=20.0, seed=3, solution_limit=500)
+    assert a == b
+    check_plan(p, a)
+
+
+def test_line_route_serves_all_in_order() -> None:
+    p = line_problem()
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert plan.unserved == ()
+    assert plan.n_vehicles == 1
+    assert plan.distance_m == pytest.approx(80_000.0)
+    assert plan.served_ids in (("r1", "r2", "r3", "r4"), ("r4", "r3", "r2", "r1"))
+
+
+def test_hot_holding_forces_order_and_is_measured_from_departure() -> None:
+    # r1 hot and far would be cold after the other stops: it must come first,
+    # and with a late window the van must leave late rather than wait with hot food.
+    p = line_problem(max_hot_holding_s=20 * 60.0)
+    stops = (
+        Stop("near", 1, 1, 10 * H, 14 * H, 60.0, False),
+        Stop("far_hot", 2, 1, 12 * H, 12.5 * H, 60.0, True),
+    )
+    p = line_problem(stops=stops, max_hot_holding_s=20 * 60.0)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert plan.unserved == ()
+    (route,) = plan.routes
+    assert plan.kitchen_to_plate_s["far_hot"] <= 20 * 60.0
+    assert route.departure_s >= 12 * H - 20 * 60.0 - EPS  # not the 10:00 shift start
+
+
+def test_hot_holding_ignores_return_leg_and_chilled_stops() -> None:
+    stops = (Stop("chilled_far", 4, 1, 10 * H, 14 * H, 60.0, False),)
+    p = line_problem(stops=stops, max_hot_holding_s=10 * 60.0)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert plan.served_ids == ("chilled_far",)
+    assert plan.kitchen_to_plate_s["chilled_far"] == pytest.approx(2400.0)
+
+
+def test_duplicate_matrix_index_two_recipients_one_house() -> None:
+    stops = (
+        Stop("a", 2, 1, 10 * H, 13 * H, 60.0, True),
+        Stop("b", 2, 1, 10 * H, 13 * H, 60.0, False),
+        Stop("c", 3, 1, 10 * H, 13 * H, 60.0, False),
+    )
+    p = line_problem(stops=stops)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert sorted(plan.served_ids) == ["a", "b", "c"]
+    assert plan.distance_m == pytest.approx(60_000.0)
+
+
+def test_unserved_reason_codes() -> None:
+    n = 8
+    time_s = np.full((n, n), 600.0)
+    np.fill_diagonal(time_s, 0.0)
+    dist = time_s * 10.0
+    time_s[0, 6] = 7200.0  # far, but reachable
+    time_s[6, 0] = 600.0
+    time_s[7, :] = np.inf  # nothing leaves point 7
+    time_s[7, 7] = 0.0
+    stops = (
+        Stop("ok", 1, 1, 10 * H, 14 * H, 60.0, True),
+        Stop("too_big", 2, 50, 10 * H, 14 * H, 60.0, False),
+        Stop("early", 3, 1, 8 * H, 8.5 * H, 60.0, False),
+        Stop("cold", 6, 1, 10 * H, 16 * H, 60.0, True),
+        Stop("long", 6, 1, 10 * H, 16 * H, 60.0, False),
+        Stop("island", 7, 1, 10 * H, 14 * H, 60.0, False),
+    )
+    vehicles = (Vehicle("v0", 0, 10, 2.5, 200.0, 0.0, 10 * H, 1.5 * H),)
+    p = RoutingProblem(time_s, dist, stops, vehicles, 30 * 60.0, {0: "central"})
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    codes = {u.stop_id: u.code for u in plan.unserved}
+    assert codes == {
+        "too_big": "capacity",
+        "early": "window",
+        "cold": "hot_holding",
+        "long": "shift",
+        "island": "unreachable",
+    }
+    assert plan.served_ids == ("ok",)
+    assert all(u.reason for u in plan.unserved)
+
+
+def test_no_vehicles() -> None:
+    p = line_problem(vehicles=(), depot_ids={0: "central"})
+    plan = solve(p, time_limit_s=1.0)
+    assert {u.code for u in plan.unserved} == {"no_vehicles"}
+    assert plan.routes == ()
+    assert plan.status == "empty"
+
+
+def test_dropped_when_not_enough_vehicles() -> None:
+    # each stop fits alone but together they exceed the one vehicle's capacity
+    stops = tuple(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 5))
+    p = line_problem(stops=stops)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert len(plan.served_ids) == 1
+    dropped = [u for u in plan.unserved if u.code == "dropped"]
+    assert len(dropped) == 3
+    assert "not enough vehicles" in dropped[0].reason
+
+
+def test_unreachable_pair_between_stops_is_never_used() -> None:
+    p0 = line_problem()
+    t = p0.time_s.copy()
+    t[1, 2] = np.inf
+    t[2, 1] = np.inf
+    t[3, 4] = np.inf
+    p = line_problem(time_s=t)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)  # asserts no infinite leg is used
+    assert plan.unserved == ()
+
+
+def test_multi_depot_chooses_cheaper_vehicle() -> None:
+    # two kitchens the same distance from every stop; B's van costs much less per km
+    n = 5
+    time_s = np.full((n, n), 300.0)
+    np.fill_diagonal(time_s, 0.0)
+    time_s[0, 1] = time_s[1, 0] = 900.0
+    dist = time_s * 10.0
+    stops = tuple(Stop(f"r{i}", i, 1, 10 * H, 13 * H, 60.0, False) for i in range(2, n))
+    vehicles = (
+        Vehicle("expensive", 0, 10, 9.0, 300.0, 0.0, 10 * H, 4 * H),
+        Vehicle("cheap", 1, 10, 1.5, 300.0, 0.0, 10 * H, 4 * H),
+    )
+    p = RoutingProblem(time_s, dist, stops, vehicles, None, {0: "A", 1: "B"})
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert [r.vehicle_id for r in plan.routes] == ["cheap"]
+    assert plan.routes[0].depot_id == "B"
+    # and with the rates swapped the other kitchen is used
+    swapped = tuple(
+        Vehicle(v.id, v.depot_index, 10, 10.5 - v.cost_per_km_sek, 300.0, 0.0, 10 * H, 4 * H)
+        for v in vehicles
+    )
+    p2 = RoutingProblem(time_s, dist, stops, swapped, None, {0: "A", 1: "B"})
+    plan2 = solve(p2, time_limit_s=5.0)
+    check_plan(p2, plan2)
+    assert [r.vehicle_id for r in plan2.routes] == ["expensive"]
+
+
+def test_fixed_cost_uses_one_vehicle_when_possible() -> None:
+    vehicles = (
+        Vehicle("v0", 0, 10, 2.5, 0.0, 500.0, 10 * H, 4 * H),
+        Vehicle("v1", 0, 10, 2.5, 0.0, 500.0, 10 * H, 4 * H),
+    )
+    p = line_problem(vehicles=vehicles)
+    plan = solve(p, time_limit_s=5.0)
+    check_plan(p, plan)
+    assert plan.n_vehicles == 1
+
+
+def test_plan_is_frozen_and_read_only() -> None:
+    plan = solve(line_problem(), time_limit_s=2.0)
+    with pytest.raises(AttributeError):
+        plan.status = "x"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        plan.kitchen_to_plate_s["r1"] = 0.0  # type: ignore[index]
+    assert isinstance(plan.unserved, tuple)
+    assert all(isinstance(u, Unserved) for u in plan.unserved)
+
+
+def test_to_int_warns_on_precision_loss(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        out = _to_int([1.0, 2.5, 10.0], 10.0, "exact time (s)")
+    assert out.tolist() == [10, 25, 100]
+    assert out.dtype == np.int64
+    assert not caplog.records
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        _to_int([0.04, 1.0], 10.0, "tiny time (s)")
+    assert any("tiny time (s)" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        _to_int([1e10], 1e6, "huge cost (SEK)")
+    assert any("2**53" in r.getMessage() for r in caplog.records)
+    with pytest.raises(RoutingInputError, match="too large"):
+        _to_int([1e15], 1e6, "absurd cost (SEK)")
+    with pytest.raises(RoutingInputError, match="non-finite"):
+        _to_int([np.inf], 1.0, "x")
+
+
+def test_solve_warns_when_driver_rate_loses_precision(caplog: pytest.LogCaptureFixture) -> None:
+    vehicles = (Vehicle("v0", 0, 10, 2.5, 0.001, 0.0, 10 * H, 4 * H),)
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        solve(line_problem(vehicles=vehicles), time_limit_s=2.0)
+    assert any("driver cost" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "match"),
+    [
+        ({"time_s": np.zeros((5, 4))}, "square"),
+        ({"distance_m": np.zeros((4, 4))}, "shape"),
+        ({"time_s": -np.ones((5, 5))}, "negative"),
+        ({"time_s": np.full((5, 5), np.nan)}, "NaN"),
+        ({"stops": (Stop("x", 9, 1, 0.0, 10.0, 0.0, False),)}, "stop 'x'.*outside"),
+        ({"stops": (Stop("x", 1, 1, 100.0, 10.0, 0.0, False),)}, "stop 'x'.*window"),
+        ({"stops": (Stop("x", 1, -1, 0.0, 10.0, 0.0, False),)}, "stop 'x'.*demand"),
+        (
+            {"stops": (Stop("x", 1, 1, 0.0, 10.0, 0.0, False),) * 2},
+            "stop 'x' appears twice",
+        ),
+        (
+            {"vehicles": (Vehicle("v9", 3, 10, 1.0, 1.0, 0.0, 0.0, 100.0),)},
+            "vehicle 'v9'.*not a known kitchen",
+        ),
+        (
+            {"vehicles": (Vehicle("v9", 0, 10, -1.0, 1.0, 0.0, 0.0, 100.0),)},
+            "vehicle 'v9'.*cost_per_km_sek",
+        ),
+        ({"max_hot_holding_s": -5.0}, "max_hot_holding_s"),
+    ],
+)
+def test_invalid_problem_raises_clear_error(overrides: dict[str, object], match: str) -> None:
+    with pytest.raises(RoutingInputError, match=match):
+        line_problem(**overrides)
+
+
+def test_bad_solver_options_raise() -> None:
+    p = line_problem()
+    with pytest.raises(RoutingInputError, match="first_solution"):
+        solve(p, first_solution="NOPE")
+    with pytest.raises(RoutingInputError, match="time_limit_s"):
+        solve(p, time_limit_s=0.0)
+
+
+# --------------------------------------------------------------------------------------
+# PyVRP backend (same interface)
+# --------------------------------------------------------------------------------------
+
+
+def without_hot(p: RoutingProblem) -> RoutingProblem:
+    return RoutingProblem(
+        time_s=p.time_s,
+        distance_m=p.distance_m,
+        stops=p.stops,
+        vehicles=p.vehicles,
+        max_hot_holding_s=None,
+        depot_ids=p.depot_ids,
+        drop_penalty_sek=p.drop_penalty_sek,
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 4])
+def test_pyvrp_backend_matches_brute_force(seed: int) -> None:
+    p = without_hot(random_problem(seed))
+    plan = solve(p, backend="pyvrp", time_limit_s=20.0, seed=seed)
+    check_plan(p, plan)
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
+
+
+def test_pyvrp_backend_deterministic_and_multi_depot() -> None:
+    p = without_hot(random_problem(1))
+    assert len(p.depot_ids) == 2
+    a = solve(p, backend="pyvrp", time_limit_s=20.0, seed=7)
+    b = solve(p, backend="pyvrp", time_limit_s=20.0, seed=7)
+    assert a == b
+
+
+def test_pyvrp_backend_reports_prechecked_and_dropped() -> None:
+    stops = (
+        *(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 4)),
+        Stop("too_big", 4, 50, 10 * H, 13 * H, 60.0, False),
+    )
+    p = line_problem(stops=stops, max_hot_holding_s=None)
+    plan = solve(p, backend="pyvrp", time_limit_s=20.0)
+    check_plan(p, plan)
+    codes = sorted(u.code for u in plan.unserved)
+    assert codes == ["capacity", "dropped", "dropped"]
+
+
+def test_pyvrp_backend_refuses_hot_holding_days() -> None:
+    with pytest.raises(RoutingInputError, match="backend='ortools'"):
+        solve(line_problem(), backend="pyvrp")
+    with pytest.raises(RoutingInputError, match="backend"):
+        solve(line_problem(), backend="nope")
+
+
+def test_larger_day_with_hot_holding_is_feasible() -> None:
+    """30 synthetic recipients, two kitchens, hot-holding: every route passes the checker."""
+    rng = np.random.default_rng(42)
+    n_depots, n_stops = 2, 30
+    n = n_depots + n_stops
+    xy = rng.uniform(0, 25_000, size=(n, 2))
+    dist = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) * 1.3)
+    time_s = np.rint(dist / (60 / 3.6))
+    stops = tuple(
+        Stop(f"r{k}", n_depots + k, 1, 11 * H, 13 * H, 120.0, bool(k % 3)) for k in range(n_stops)
+    )
+    vehicles = tuple(
+        Vehicle(f"v{j}", j % 2, 12, 2.5, 250.0, 300.0, 10.5 * H, 3 * H) for j in range(4)
+    )
+    p = RoutingProblem(time_s, dist, stops, vehicles, 30 * 60.0, {0: "north", 1: "south"})
+    plan = solve(p, time_limit_s=20.0, solution_limit=300)
+    check_plan(p, plan)
+    hot = [s.id for s in stops if s.hot and s.id in plan.kitchen_to_plate_s]
+    assert len(hot) >= 15
+    assert max(plan.kitchen_to_plate_s[s] for s in hot) <= 30 * 60.0 + EPS
