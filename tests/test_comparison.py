@@ -165,7 +165,9 @@ DAY_S = 86400.0
 def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> dict[str, float]:
     """Every WeeklyOutcome field from the plan, the matrix and the parameters."""
     row = {i: k for k, i in enumerate(matrix.ids)}
-    dist, tt = np.asarray(matrix.distance_m), np.asarray(matrix.time_s)
+    # the matrix is stored as float32; sums are recomputed in float64 like the solver does
+    dist = np.asarray(matrix.distance_m, dtype=float)
+    tt = np.asarray(matrix.time_s, dtype=float)
     service = scenario.fleet.service_s
     meals = {r.id: r.meals_per_week for r in scenario.recipients}
     km = hours = 0.0

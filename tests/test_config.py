@@ -205,7 +205,7 @@ def test_issue_example_validates_with_shared_osm(tmp_path: Path) -> None:
     assert isinstance(s.models[1], CentralChilled) and s.models[1].deliveries_per_week == 1
     assert s.baseline == "central_daily_hot"
     assert s.costs == {}
-    assert s.solver.time_limit_s == 5.0 and s.solver.siting_time_limit_s == 30.0
+    assert s.solver.time_limit_s == 120.0 and s.solver.siting_time_limit_s == 30.0
     assert s.analysis.break_even == ("local_cost_per_meal",)
     assert s.break_even_kitchen == "camping"
     assert s.recipients == (

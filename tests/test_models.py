@@ -413,9 +413,10 @@ def test_local_kitchen_capacity_overflow_goes_to_central() -> None:
     assert dict(plan.unserved) == {}
 
 
-def test_optimised_mix_report_is_the_real_delta() -> None:
+def _town_with_dear() -> tuple[SimpleNamespace, Matrix, models.ModelContext, Any]:
+    """The town plus an expensive candidate next to the central kitchen (never worth
+    opening), its context and a pricing function (SEK/week)."""
     sc, m = _town(n_centre=6, n_village=4)
-    # an expensive second candidate next to the central kitchen: never worth opening
     sc.kitchens = (
         *sc.kitchens,
         _kitchen("dear", "local", 60.005, 15.0, cost_per_meal_sek=200.0, vehicles=1),
@@ -429,6 +430,11 @@ def test_optimised_mix_report_is_the_real_delta() -> None:
             p, parameters=params, recipients_meals=_meals(sc)
         ).total_cost_sek_per_week
 
+    return sc, m, ctx, price
+
+
+def test_optimised_mix_report_is_the_real_delta() -> None:
+    _sc, _m, ctx, price = _town_with_dear()
     plan, report = models.solve_optimised_mix(ctx, MIX, price=price)
     assert report.status == "OPTIMAL"
     assert "central" in report.open_ids and "dear" in report.closed_ids
@@ -439,6 +445,26 @@ def test_optimised_mix_report_is_the_real_delta() -> None:
     assert "dear" in forced.extra["open_ids"]
     assert math.isclose(report.delta_total_cost_sek["dear"], price(forced) - price(plan))
     assert report.delta_total_cost_sek["dear"] > 0
+
+
+def test_optimised_mix_is_the_cheapest_real_plan_it_routed() -> None:
+    sc, m, ctx, price = _town_with_dear()
+    plan, report = models.solve_optimised_mix(ctx, MIX, price=price)
+    costs = dict(report.evaluations)
+    # the village-first plan over every candidate and the central-only plan were routed
+    assert ("village", "dear") in costs and () in costs
+    assert math.isclose(report.total_cost_sek, min(costs.values()))
+    assert math.isclose(report.total_cost_sek, price(plan))
+    # never dearer than the Frame Lake plan restricted to the candidates
+    village_first, _, _ = models._siting_plan(ctx, MIX, kind="optimised_mix", village_first=True)
+    assert report.total_cost_sek <= price(village_first) + 1e-6
+    # a local optimum over single flips: no routed flip of the chosen set is cheaper
+    flips = {**report.delta_total_cost_sek, **report.delta_close_total_cost_sek}
+    assert set(flips) == {"village", "dear"}
+    assert all(d >= -1e-6 for d in flips.values())
+    # solve_model gives the same plan as the reported search
+    again = models.solve_model(MIX, _ctx(sc, m))
+    assert dict(again.assignment) == dict(plan.assignment)
 
 
 def test_chilled_spreads_over_the_week_when_one_day_cannot_carry_all() -> None:

@@ -256,7 +256,7 @@ def compare(
     tick("matrix", 0, 2)
     snapped = snap(network, ids, lat, lon, warn_beyond_m=warn_m)
     tick("matrix", 1, 2)
-    matrix = travel_matrix(network, ids, snapped.node)
+    matrix = travel_matrix(network, ids, snapped.node, cache_dir=cache_dir, use_cache=True)
     tick("matrix", 2, 2)
     notes: list[str] = []
     for pid in snapped.far:
@@ -283,6 +283,15 @@ def compare(
         )
         for rid, why in plan.unserved.items():
             notes.append(f"{spec.name}: recipient {rid} unserved: {why}")
+        if plan.unserved:
+            ids = sorted(plan.unserved)
+            logger.warning(
+                "%s: %d recipient(s) unserved, e.g. %s (reasons in comparison notes, "
+                "comparison.csv and the report)",
+                spec.name,
+                len(ids),
+                ", ".join(f"{rid}: {plan.unserved[rid]}" for rid in ids[:3]),
+            )
     tick("models", len(specs), len(specs))
     baseline = _baseline(scenario)
     table = comparison_table([r.outcome for r in results.values()], baseline=baseline)

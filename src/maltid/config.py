@@ -530,15 +530,25 @@ class SolverSpec(BaseModel):
     Attributes
     ----------
     time_limit_s : float
-        Time limit of each routing solve (s), > 0.
+        Safety cap on the wall time of each routing solve (s), > 0; solves stop at
+        ``solution_limit``.
     siting_time_limit_s : float
         Time limit of the kitchen-siting MIP (s), > 0.
+    mix_max_evaluations : int or None
+        Cap on the open sets of kitchens ``optimised_mix`` routes for real in its search
+        (default ``3 + 2 x candidate kitchens``).
+    solution_limit : int or None
+        Search solutions per routing solve before it stops (count; machine-independent,
+        so the same scenario gives the same plan everywhere); default
+        ``200 + 2 x stops``. ``time_limit_s`` is then only a safety cap.
     """
 
     model_config = _FROZEN
 
-    time_limit_s: float = Field(default=5.0, gt=0.0)
+    time_limit_s: float = Field(default=120.0, gt=0.0)
     siting_time_limit_s: float = Field(default=30.0, gt=0.0)
+    mix_max_evaluations: int | None = Field(default=None, ge=1)
+    solution_limit: int | None = Field(default=None, ge=1)
 
 
 BreakEvenKind = Literal[
@@ -1794,6 +1804,48 @@ def _resolve(value: Any, base_dir: Path | None) -> Any:
     return value
 
 
+def _warn_unservable(scenario: Scenario, file: str) -> None:
+    """Log a warning for inputs that are valid but leave recipients unserved or late.
+
+    A kitchen delivering by car with no vehicles, and a personal delivery window shorter
+    than the service time (min) at a stop, are allowed (they are scenario choices) but
+    almost always a typo; the plan reports the consequences, this names the cause.
+    """
+    fleet = scenario.fleet
+    for k in scenario.kitchens:
+        vehicles = k.vehicles if k.vehicles is not None else fleet.vehicles_per_kitchen
+        if k.delivery_mode == "car" and vehicles == 0:
+            where = (
+                f"kitchens.{k.id}.vehicles = 0"
+                if k.vehicles is not None
+                else "fleet.vehicles_per_kitchen = 0"
+            )
+            logger.warning(
+                "%s: kitchen %r has no vehicles (%s): the recipients it delivers to by car "
+                "will be unserved (fix: give it vehicles)",
+                file,
+                k.id,
+                where,
+            )
+    service_s = fleet.service_s
+    csv_file = scenario.recipients_spec.csv or file
+    for r in scenario.recipients:
+        if r.window_start_s is None or r.window_end_s is None:
+            continue
+        if r.window_end_s - r.window_start_s < service_s:
+            logger.warning(
+                "%s: recipient %r: the delivery window %s-%s (%.0f min) is shorter than the "
+                "service time (fleet.service_min_per_stop = %g min); the visit starts inside "
+                "the window and ends after it",
+                csv_file,
+                r.id,
+                f"{r.window_start_s // 3600:02d}:{r.window_start_s % 3600 // 60:02d}",
+                f"{r.window_end_s // 3600:02d}:{r.window_end_s % 3600 // 60:02d}",
+                (r.window_end_s - r.window_start_s) / 60.0,
+                fleet.service_min_per_stop,
+            )
+
+
 def _build_scenario(
     data: dict[str, Any],
     *,
@@ -1855,6 +1907,7 @@ def _build_scenario(
     if scenario is not None and not problems:
         scenario._recipients = tuple(recipients)
         scenario._raw = data
+        _warn_unservable(scenario, file)
         # cheap extent check against the OSM header, when the file has one
         if scenario.network.osm is not None:
             bounds = read_osm_bounds(scenario.network.osm)

@@ -62,9 +62,11 @@ Models
     The siting MIP chooses which candidate local kitchens to open (central always open)
     and who each serves, on the estimated weekly cost of :func:`assignment_cost_sek`
     (production + estimated delivery, vehicle days included); fixed cost of a local
-    kitchen = ``7 x fixed_cost_sek_per_day``. Then every kitchen's recipients are
-    routed for real. For each candidate NOT opened the model is re-solved with it forced
-    open and re-routed: the real weekly total-cost delta is reported in
+    kitchen = ``7 x fixed_cost_sek_per_day``. Because the delivery cost is an estimate,
+    the MIP's choice is only a starting point: the village-first plan over the
+    candidates, the central-only plan and one-kitchen flips are routed for real as well
+    and the cheapest real plan is kept (:func:`solve_optimised_mix`). For each candidate
+    NOT opened the real weekly total-cost delta of opening it is reported in
     :class:`SitingReport`. Candidates not opened appear in ``WeekPlan.kitchens`` with
     ``open=False`` and no meals.
 """
@@ -147,6 +149,8 @@ class ModelContext:
         Wall-clock cap of each siting MIP (s).
     solution_limit : int or None
         Routing solution limit (``None``: the routing module's size-based default).
+    mix_max_evaluations : int or None
+        Cap on open sets ``optimised_mix`` routes for real (``None``: 3 + 2 x candidates).
     routing_cache : dict
         Memo of solved per-kitchen routing problems (filled as models are solved).
     """
@@ -155,9 +159,10 @@ class ModelContext:
     matrix: TravelMatrix
     parameters: Mapping[str, float]
     seed: int = 0
-    time_limit_s: float = 5.0
+    time_limit_s: float = 120.0
     siting_time_limit_s: float = 30.0
     solution_limit: int | None = None
+    mix_max_evaluations: int | None = None
     routing_cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     _rows: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -190,6 +195,7 @@ class ModelContext:
             time_limit_s=self.time_limit_s,
             siting_time_limit_s=self.siting_time_limit_s,
             solution_limit=self.solution_limit,
+            mix_max_evaluations=self.mix_max_evaluations,
             routing_cache=self.routing_cache,
         )
 
@@ -207,8 +213,8 @@ def make_context(
 ) -> ModelContext:
     """Build a :class:`ModelContext` from a scenario (limits in seconds).
 
-    Defaults: parameters from ``costs.parameters_for(scenario)``, limits from
-    ``scenario.solver``, seed from ``scenario.seed``. ``routing_cache`` may be shared
+    Defaults: parameters from ``costs.parameters_for(scenario)``, limits (time limits,
+    ``solution_limit``) from ``scenario.solver``, seed from ``scenario.seed``. ``routing_cache`` may be shared
     between contexts (e.g. the break-even re-solves): its keys hold every input of a
     routing solve (sub-matrices, stops, vehicles with their rates, limit, seed).
     """
@@ -218,9 +224,11 @@ def make_context(
         parameters = parameters_for(scenario)
     solver = getattr(scenario, "solver", None)
     if time_limit_s is None:
-        time_limit_s = float(getattr(solver, "time_limit_s", 5.0))
+        time_limit_s = float(getattr(solver, "time_limit_s", 120.0))
     if siting_time_limit_s is None:
         siting_time_limit_s = float(getattr(solver, "siting_time_limit_s", 30.0))
+    if solution_limit is None:
+        solution_limit = getattr(solver, "solution_limit", None)
     return ModelContext(
         scenario=scenario,
         matrix=matrix,
@@ -229,6 +237,7 @@ def make_context(
         time_limit_s=float(time_limit_s),
         siting_time_limit_s=float(siting_time_limit_s),
         solution_limit=solution_limit,
+        mix_max_evaluations=getattr(solver, "mix_max_evaluations", None),
         routing_cache={} if routing_cache is None else routing_cache,
     )
 
@@ -1012,9 +1021,22 @@ class SitingReport:
         were forced open (re-solved and re-routed, priced by ``costs.weekly_outcome``);
         positive = opening it costs more.
     delta_objective_sek : Mapping[str, float]
-        Closed kitchen -> change of the MIP objective (estimate, SEK/week) if forced open.
+        Closed kitchen -> change of the MIP objective (estimate, SEK/week) if forced open
+        (``nan`` where the chosen plan is the village-first one, which has no comparable
+        MIP objective).
     total_cost_sek : float
         Real total weekly cost (SEK/week) of the chosen plan.
+    delta_close_total_cost_sek : Mapping[str, float]
+        Opened candidate -> real change of the total weekly cost (SEK/week) if it were
+        closed; positive = closing it costs more.
+    mip_open_ids : tuple of str
+        Kitchens the MIP's cost estimate alone would open.
+    evaluations : tuple of (tuple of str, float)
+        Every open set routed for real, with its real total cost (SEK/week), in the order
+        evaluated.
+    chosen_by : str
+        How the chosen set was found: ``"mip"``, ``"village_first"``, ``"central_only"``
+        or ``"flip"`` (the local search).
     """
 
     open_ids: tuple[str, ...]
@@ -1024,6 +1046,12 @@ class SitingReport:
     delta_total_cost_sek: Mapping[str, float]
     delta_objective_sek: Mapping[str, float]
     total_cost_sek: float = math.nan
+    delta_close_total_cost_sek: Mapping[str, float] = field(
+        default_factory=lambda: types.MappingProxyType({})
+    )
+    mip_open_ids: tuple[str, ...] = ()
+    evaluations: tuple[tuple[tuple[str, ...], float], ...] = ()
+    chosen_by: str = "mip"
 
 
 def _siting_plan(
@@ -1032,9 +1060,18 @@ def _siting_plan(
     *,
     kind: str,
     force_open: Sequence[str] = (),
+    force_closed: Sequence[str] = (),
+    village_first: bool | None = None,
 ) -> tuple[WeekPlan, SitingResult, SitingProblem]:
-    """Assign recipients with the siting MIP and route every kitchen (both local models)."""
+    """Assign recipients with the siting MIP and route every kitchen (both local models).
+
+    ``village_first`` (default: ``kind == "local_kitchens"``) is the Frame Lake rule: every
+    local kitchen open, each serving its own village first (see the module docstring).
+    """
     from maltid.siting import SitingProblem, solve_siting
+
+    if village_first is None:
+        village_first = kind == "local_kitchens"
 
     sc = ctx.scenario
     central = central_kitchen(sc)
@@ -1046,7 +1083,7 @@ def _siting_plan(
     central_days = _spec_days_per_week(ctx)
     delivery_days = [central_days] + [7] * len(locals_)
     rch = reach(ctx, facilities, recipients)
-    if kind == "local_kitchens":
+    if village_first:
         rch = _village_only(ctx, facilities, recipients, rch)
     cost = assignment_cost_sek(ctx, facilities, recipients, rch, delivery_days=delivery_days)
     # the central kitchen is always a fallback: recipients nobody can reach stay with it
@@ -1055,7 +1092,7 @@ def _siting_plan(
     capacity = np.asarray([float(k.capacity_meals_per_day) for k in facilities])
     # vehicle days are charged per stop in assignment_cost_sek, not here
     fixed = np.asarray([0.0] + [7.0 * float(k.fixed_cost_sek_per_day) for k in locals_])
-    if kind == "local_kitchens":
+    if village_first:
         # maximise locally cooked meals first: a per-meal penalty above any local cost
         finite = cost[np.isfinite(cost)]
         big = 10.0 * (float(finite.max()) if finite.size else 1.0) + 1.0
@@ -1082,8 +1119,16 @@ def _siting_plan(
         always_open=np.asarray(always, dtype=bool),
     )
     result = solve_siting(
-        problem, time_limit_s=ctx.siting_time_limit_s, force_open=tuple(force_open)
+        problem,
+        time_limit_s=ctx.siting_time_limit_s,
+        force_open=tuple(force_open),
+        force_closed=tuple(force_closed),
     )
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        raise InputError(
+            f"{spec.name}: the kitchen-siting model has no solution (status {result.status}); "
+            "(fix: check the kitchens' capacity_meals_per_day against the recipients' meals)"
+        )
     assign = {str(c): str(f) for c, f in result.assignment.items()}
     for r in recipients:
         assign.setdefault(str(r.id), central.id)
@@ -1207,42 +1252,161 @@ def _local_kitchens(ctx: ModelContext, spec: Any) -> WeekPlan:
     return plan
 
 
+@dataclass(frozen=True)
+class _MixEval:
+    open_set: frozenset[str]
+    cost_sek: float
+    plan: WeekPlan
+    objective_sek: float
+    how: str
+
+
+def _default_price(ctx: ModelContext) -> Callable[[WeekPlan], float]:
+    from maltid.costs import weekly_outcome
+
+    meals = {str(r.id): int(r.meals_per_week) for r in ctx.scenario.recipients}
+
+    def price(plan: WeekPlan) -> float:
+        out = weekly_outcome(plan, parameters=ctx.parameters, recipients_meals=meals)
+        return float(out.total_cost_sek_per_week)
+
+    return price
+
+
 def solve_optimised_mix(
     ctx: ModelContext,
     spec: Any,
     *,
-    price: Callable[[WeekPlan], float],
+    price: Callable[[WeekPlan], float] | None = None,
+    max_evaluations: int | None = None,
 ) -> tuple[WeekPlan, SitingReport]:
-    """Solve ``optimised_mix`` and the real cost delta of opening each closed kitchen.
+    """Solve ``optimised_mix``: the cheapest real-routed set of kitchens found (SEK/week).
+
+    The siting MIP's delivery cost is an estimate, so its choice is not trusted blindly.
+    Every candidate open set below is routed for real and priced with ``price``; the
+    cheapest wins (ties: the earlier one):
+
+    1. the MIP's own choice on the estimated costs;
+    2. every candidate open, each serving its own village first (the Frame Lake plan of
+       ``local_kitchens`` restricted to the candidates);
+    3. no local kitchen (everything from the central kitchen);
+    4. a local search from the best so far: open or close one candidate at a time (the
+       MIP re-assigns the recipients for the given open set), move to the best
+       improving flip, until none improves or ``max_evaluations`` sets were routed.
+
+    So ``optimised_mix`` never costs more than the village-first plan or the central-only
+    plan built the same way. Routing is memoised per kitchen-day, so a flip re-routes only
+    the kitchens whose recipients changed. For each candidate not opened the report
+    gives the real change of total cost if it were opened (and for each opened one, if
+    it were closed).
 
     Parameters
     ----------
-    price : callable
-        WeekPlan -> total weekly cost (SEK/week), e.g. ``costs.weekly_outcome(...)
-        .total_cost_sek_per_week``; used for the closed kitchens' real deltas.
+    price : callable, optional
+        WeekPlan -> total weekly cost (SEK/week); default ``costs.weekly_outcome`` with
+        the context's parameters.
+    max_evaluations : int, optional
+        Cap on open sets routed for real, besides the final flips the report needs;
+        default ``ctx.mix_max_evaluations`` or ``3 + 2 x candidates``.
     """
-    plan, result, _problem = _siting_plan(ctx, spec, kind="optimised_mix")
-    base_total = float(price(plan))
-    locals_ = [
+    price = price or _default_price(ctx)
+    cands = [
         k.id for k in ctx.scenario.kitchens if k.role == "local" and getattr(k, "candidate", True)
     ]
-    opened = set(result.open_ids)
-    closed = [k for k in locals_ if k not in opened]
+    if max_evaluations is None:
+        max_evaluations = ctx.mix_max_evaluations or 3 + 2 * len(cands)
+    evals: dict[frozenset[str], _MixEval] = {}
+    order: list[tuple[tuple[str, ...], float]] = []
+
+    def record(plan: WeekPlan, result: Any, how: str, *, comparable: bool = True) -> _MixEval:
+        opened = frozenset(k for k in cands if k in set(result.open_ids))
+        cost = float(price(plan))
+        obj = float(result.objective_sek) if comparable else math.nan
+        ev = _MixEval(opened, cost, plan, obj, how)
+        order.append((tuple(k for k in cands if k in opened), cost))
+        old = evals.get(opened)
+        if old is None or cost < old.cost_sek:
+            evals[opened] = ev
+        return ev
+
+    def exact(open_set: frozenset[str], how: str) -> _MixEval:
+        hit = evals.get(open_set)
+        if hit is not None and not math.isnan(hit.objective_sek):
+            return hit
+        plan, res, _ = _siting_plan(
+            ctx,
+            spec,
+            kind="optimised_mix",
+            force_open=[k for k in cands if k in open_set],
+            force_closed=[k for k in cands if k not in open_set],
+        )
+        return record(plan, res, how)
+
+    plan0, res0, _ = _siting_plan(ctx, spec, kind="optimised_mix")
+    first = record(plan0, res0, "mip")
+    mip_open = first.open_set
+    if cands:
+        vplan, vres, _ = _siting_plan(ctx, spec, kind="optimised_mix", village_first=True)
+        record(vplan, vres, "village_first", comparable=False)
+        exact(frozenset(), "central_only")
+
+    def best() -> _MixEval:
+        return min(evals.values(), key=lambda e: e.cost_sek)  # min keeps the first of ties
+
+    current = best()
+    while len(order) < max_evaluations:
+        for k in cands:
+            if len(order) >= max_evaluations:
+                break
+            exact(current.open_set ^ {k}, "flip")
+        nxt = best()
+        if nxt.open_set == current.open_set:
+            break
+        current = nxt
+    current = best()
+    chosen = current.open_set
+    # the report's deltas: every single flip of the chosen set, routed for real
     delta_total: dict[str, float] = {}
+    delta_close: dict[str, float] = {}
     delta_obj: dict[str, float] = {}
-    for kid in closed:
-        alt, alt_res, _ = _siting_plan(ctx, spec, kind="optimised_mix", force_open=(kid,))
-        delta_total[kid] = float(price(alt)) - base_total
-        delta_obj[kid] = float(alt_res.objective_sek) - float(result.objective_sek)
+    for k in cands:
+        flip = exact(chosen ^ {k}, "flip")
+        if k in chosen:
+            delta_close[k] = flip.cost_sek - current.cost_sek
+        else:
+            delta_total[k] = flip.cost_sek - current.cost_sek
+            delta_obj[k] = flip.objective_sek - current.objective_sek
+    if best().open_set != chosen:
+        logger.info(
+            "%s: a flip found after the search is cheaper; see SitingReport.evaluations",
+            spec.name,
+        )
+    logger.info(
+        "%s: %d open set(s) routed; chosen %s (%s) at %.0f SEK/week; the MIP estimate chose %s",
+        spec.name,
+        len(order),
+        sorted(chosen) or "no local kitchen",
+        current.how,
+        current.cost_sek,
+        sorted(mip_open) or "no local kitchen",
+    )
     central = central_kitchen(ctx.scenario).id
+    plan = current.plan
+    plan = dataclasses.replace(
+        plan, extra=types.MappingProxyType({**dict(plan.extra), "chosen_by": current.how})
+    )
     report = SitingReport(
-        open_ids=tuple([central] + [k for k in locals_ if k in opened]),
-        closed_ids=tuple(closed),
-        objective_sek=float(result.objective_sek),
-        status=str(result.status),
+        open_ids=tuple([central] + [k for k in cands if k in chosen]),
+        closed_ids=tuple(k for k in cands if k not in chosen),
+        objective_sek=float(current.objective_sek),
+        status=str(res0.status),
         delta_total_cost_sek=types.MappingProxyType(delta_total),
         delta_objective_sek=types.MappingProxyType(delta_obj),
-        total_cost_sek=base_total,
+        total_cost_sek=current.cost_sek,
+        delta_close_total_cost_sek=types.MappingProxyType(delta_close),
+        mip_open_ids=tuple([central] + [k for k in cands if k in mip_open]),
+        evaluations=tuple(order),
+        chosen_by=current.how,
     )
     return plan, report
 
@@ -1250,8 +1414,8 @@ def solve_optimised_mix(
 def solve_model(spec: Any, ctx: ModelContext) -> WeekPlan:
     """Solve one delivery model for one week; returns the :class:`WeekPlan` (s, m, SEK).
 
-    ``spec.kind`` is one of :data:`MODEL_KINDS`. For ``optimised_mix`` the siting report
-    is produced by :func:`solve_optimised_mix` (used by ``compare``); here it is skipped.
+    ``spec.kind`` is one of :data:`MODEL_KINDS`. For ``optimised_mix`` this is
+    :func:`solve_optimised_mix` priced by the cost model, without its report.
     """
     kind = spec.kind
     if kind == "central_daily_hot":
@@ -1261,6 +1425,6 @@ def solve_model(spec: Any, ctx: ModelContext) -> WeekPlan:
     if kind == "local_kitchens":
         return _local_kitchens(ctx, spec)
     if kind == "optimised_mix":
-        plan, _, _ = _siting_plan(ctx, spec, kind="optimised_mix")
+        plan, _ = solve_optimised_mix(ctx, spec)
         return plan
     raise InputError(f"models: unknown kind {kind!r} (fix: use one of {', '.join(MODEL_KINDS)})")

@@ -35,9 +35,9 @@ Integer scales (all conversions go through :func:`_to_int`)
 Determinism
 -----------
 By default (``deterministic=True``) the search stops after ``solution_limit`` search
-solutions (default ``1000 + 50 * n_stops``) or when no new solution appeared in 20 000
-search branches (a stall, e.g. a one-stop day), whichever comes first; both counters
-are machine-independent. The LNS operators whose nested searches are cut by the
+solutions (default :func:`default_solution_limit`: ``200 + 2 * n_stops``), counted by
+OR-Tools itself (``RoutingSearchParameters.solution_limit``); the counter is
+machine-independent. The LNS operators whose nested searches are cut by the
 wall-clock ``lns_time_limit`` are switched off in this mode. ``time_limit_s`` is then
 only a safety cap: if it is hit, a WARNING says the plan may differ between machines.
 ``deterministic=False`` uses the wall-clock limit alone with all default operators
@@ -88,6 +88,7 @@ __all__ = [
     "Stop",
     "Unserved",
     "Vehicle",
+    "default_solution_limit",
     "solve",
 ]
 
@@ -117,7 +118,6 @@ FIRST_SOLUTION_STRATEGIES = tuple(k for k in _FSS.Value.keys() if k != "UNSET") 
 METAHEURISTICS = tuple(k for k in _LSM.Value.keys() if k != "UNSET")  # noqa: SIM118
 
 #: Search branches without a new solution after which a deterministic search stops.
-_STALL_BRANCHES = 20_000
 _BOOL_FALSE = optional_boolean_pb2.OptionalBoolean.Value("BOOL_FALSE")
 #: Local-search operators switched off in deterministic mode (time-limited LNS).
 _TIMED_LNS_OPERATORS = (
@@ -687,6 +687,20 @@ def _configure_ils(params: Any) -> None:
     sa.automatic_temperatures = True
 
 
+def default_solution_limit(n_stops: int, solution_limit: int | None = None) -> int:
+    """Search solutions (count) before a deterministic solve stops: ``200 + 2 * n_stops``.
+
+    Returns ``solution_limit`` itself when given (it must be >= 1).
+    """
+    if solution_limit is not None:
+        if solution_limit < 1:
+            raise RoutingInputError(
+                f"solve(): solution_limit={solution_limit} (fix: use a count >= 1)"
+            )
+        return int(solution_limit)
+    return 200 + 2 * int(n_stops)
+
+
 def _enum(enum: Any, name: str, what: str, options: Sequence[str]) -> int:
     key = name.upper()
     if key not in options:
@@ -731,11 +745,11 @@ def solve(
         Use OR-Tools' iterated local search (SISR ruin-and-recreate perturbations,
         simulated-annealing acceptance) instead of ``metaheuristic``.
     deterministic : bool
-        Stop after ``solution_limit`` search solutions, or when no new solution was found
-        in 20 000 search branches (both machine-independent), rather than on the clock.
+        Stop after ``solution_limit`` search solutions (machine-independent), rather
+        than on the clock.
     solution_limit : int or None
         Number of search solutions before stopping when ``deterministic``; ``None``
-        derives it from the number of stops (``1000 + 50 * n_stops``).
+        derives it from the number of stops (:func:`default_solution_limit`).
     log_search : bool
         Let OR-Tools log its search to stderr.
     backend : str
@@ -909,20 +923,10 @@ def solve(
         _configure_ils(params)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     if deterministic:
-        # Machine-independent stop: a number of search solutions, or a stall (no new
-        # solution within a number of search branches, e.g. a one-stop day where guided
-        # local search has no move left). Both counters are deterministic.
-        limit = solution_limit if solution_limit is not None else 1000 + 50 * len(keep)
-        stall = _STALL_BRANCHES
-        state = {"solutions": 0, "branch": 0}
-
-        def _stop() -> bool:
-            branches, solutions = solver.Branches(), solver.Solutions()
-            if solutions != state["solutions"]:
-                state["solutions"], state["branch"] = solutions, branches
-            return bool(solutions >= limit or branches - state["branch"] > stall)
-
-        routing.AddSearchMonitor(solver.CustomLimit(_stop))
+        # Machine-independent stop: a number of search solutions.
+        # OR-Tools' own solution limit: counted natively (a Python CustomLimit callback
+        # is polled at every search node and doubled the solve time).
+        params.solution_limit = int(default_solution_limit(len(keep), solution_limit))
         # these operators run nested searches cut by the wall-clock ``lns_time_limit``,
         # which would make the result depend on machine speed
         ops = params.local_search_operators

@@ -123,11 +123,7 @@ def dumps_toml(data: Mapping[str, Any]) -> str:
         if isinstance(value, Mapping):
             body.append(f"\n[{toml_key(key)}]")
             body.extend(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
-        elif (
-            isinstance(value, list)
-            and value
-            and all(isinstance(x, Mapping) for x in value)
-        ):
+        elif isinstance(value, list) and value and all(isinstance(x, Mapping) for x in value):
             for entry in value:
                 body.append(f"\n[[{toml_key(key)}]]")
                 body.extend(f"{toml_key(k)} = {toml_value(v)}" for k, v in entry.items())
@@ -144,7 +140,11 @@ def scenario_dict(
     osm: str = "roads.osm",
     csv: str = "recipients.csv",
 ) -> dict[str, Any]:
-    """A valid, small, fast scenario as a dict (solver cap 5 s, never reached; no break-even/sensitivity)."""
+    """A valid, small, fast scenario as a dict.
+
+    Solver cap 5 s (never reached: the solution limit stops the search first, so plans
+    are reproducible); no break-even, no sensitivity.
+    """
     if kitchens is None:
         kitchens = [
             {

@@ -22,7 +22,9 @@ FOREST_R = ("R_skog", 63.010, 17.200, 5, True)
 TWIN_R = ("R_tvilling", h.RECIPIENTS[0][1], h.RECIPIENTS[0][2], 7, True)
 
 
-def _compare(folder: Path, rows: list[tuple[str, float, float, int, bool]], data: dict[str, Any]) -> Any:
+def _compare(
+    folder: Path, rows: list[tuple[str, float, float, int, bool]], data: dict[str, Any]
+) -> Any:
     from maltid.comparison import compare
 
     toml = h.write_scenario(folder, data=data, csv_text=h.recipients_csv(rows), island=True)

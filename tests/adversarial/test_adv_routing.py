@@ -22,8 +22,15 @@ def _matrix(n: int, *, minutes: float = 10.0) -> tuple[np.ndarray, np.ndarray]:
     return t, t / 60.0 * 1000.0  # 1 km per minute
 
 
-def _stop(sid: str, index: int, *, demand: int = 1, window: tuple[float, float] | None = None,
-          service_s: float = 240.0, hot: bool = True) -> Stop:
+def _stop(
+    sid: str,
+    index: int,
+    *,
+    demand: int = 1,
+    window: tuple[float, float] | None = None,
+    service_s: float = 240.0,
+    hot: bool = True,
+) -> Stop:
     start, end = window if window is not None else (11 * 3600.0, 13.5 * 3600.0)
     return Stop(sid, index, demand, start, end, service_s, hot)
 
@@ -32,8 +39,9 @@ def _vehicle(vid: str = "bil_1", *, capacity: int = 10, max_shift_s: float = 4 *
     return Vehicle(vid, 0, capacity, 2.5, 380.0, 0.0, SHIFT_START_S, max_shift_s)
 
 
-def _problem(stops: list[Stop], vehicles: list[Vehicle], n: int | None = None,
-             t: np.ndarray | None = None) -> RoutingProblem:
+def _problem(
+    stops: list[Stop], vehicles: list[Vehicle], n: int | None = None, t: np.ndarray | None = None
+) -> RoutingProblem:
     n = n if n is not None else 1 + max(s.index for s in stops)
     if t is None:
         t, d = _matrix(n)
@@ -128,8 +136,10 @@ def test_shift_too_short_for_a_round_trip_names_the_stop() -> None:
 
 def test_hot_meal_beyond_holding_limit_is_unserved_chilled_is_served() -> None:
     t, _ = _matrix(3, minutes=100.0)  # 100 min > 90 min hot-holding limit
-    stops = [_stop("R_varm", 1, hot=True, window=(0.0, math.inf)),
-             _stop("R_kyld", 2, hot=False, window=(0.0, math.inf))]
+    stops = [
+        _stop("R_varm", 1, hot=True, window=(0.0, math.inf)),
+        _stop("R_kyld", 2, hot=False, window=(0.0, math.inf)),
+    ]
     plan = solve(_problem(stops, [_vehicle(max_shift_s=8 * 3600.0)], t=t), time_limit_s=2)
     reasons = _reasons(plan)
     assert set(reasons) == {"R_varm"}
