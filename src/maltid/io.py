@@ -55,12 +55,39 @@ def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
     return _write(target, "wb", lambda fh: fh.write(data))
 
 
+#: First characters that make Excel and LibreOffice read a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(frame: Any) -> Any:
+    """Return ``frame`` with text cells that would run as spreadsheet formulas neutralised.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a
+    leading apostrophe (OWASP's advice against CSV injection): an id such as
+    ``=HYPERLINK(...)`` from a recipients file is shown, never evaluated, when a planner
+    opens the CSV in Excel. Numeric columns are untouched.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if values.dtype.kind in "biufcmM":
+            continue
+
+        def fix(v: Any) -> Any:
+            return "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+
+        out[col] = values.map(fix)
+    return out
+
+
 def atomic_write_csv(target: str | os.PathLike[str], frame: Any, **to_csv_kwargs: Any) -> Path:
     """Write a pandas DataFrame to CSV atomically (``index=False`` unless given).
 
-    Returns the path written.
+    Text cells that a spreadsheet would run as formulas are neutralised first
+    (:func:`excel_safe`). Returns the path written.
     """
     to_csv_kwargs.setdefault("index", False)
+    frame = excel_safe(frame)
     with atomic_path(target) as tmp:
         frame.to_csv(tmp, **to_csv_kwargs)
     return Path(target)
