@@ -1,11 +1,18 @@
-"""Benchmark maltid.routing (OR-Tools) against PyVRP on the 56 Solomon VRPTW instances.
+"""Benchmark maltid.routing (OR-Tools and PyVRP backends) against PyVRP on the Solomon VRPTW set.
+
+Three solvers per instance, one after the other in the same process, each with the same
+wall-clock time limit:
+
+* ``m-ortools``: maltid's routing core with its default backend (OR-Tools);
+* ``m-pyvrp``: maltid's routing core with ``backend="pyvrp"``;
+* ``ref-pyvrp``: PyVRP 0.14 called directly on the instance (the reference peer).
 
 Distance convention (CVRPLIB): d_ij = floor(10 * euclid_ij) / 10, travel time = distance,
-distance-only objective (no vehicle-count term). Both solvers get this matrix at integer
+distance-only objective (no vehicle-count term). All solvers get this matrix at integer
 scale x10; every solution's distance is recomputed here from its routes with this
 matrix (solver objectives are not trusted), and its routes are checked for feasibility
-(capacity, windows with waiting, return to the depot by its due date). The gap is
-(ours - sol) / sol against the CVRPLIB ``.sol`` distance.
+(capacity, windows with waiting, return to the depot by its due date, number of
+vehicles). The gap is (ours - sol) / sol against the CVRPLIB ``.sol`` distance.
 
 maltid side: each customer is a ``Stop`` (1 distance unit = 1 m, 1 time unit = 1 s);
 each of the instance's vehicles is a ``Vehicle`` with ``cost_per_km_sek = 1000`` (cost =
@@ -16,15 +23,19 @@ wall-clock time limit.
 Usage::
 
     python benchmarks/bench_routing.py --instances C101,R101 --time-limit 10 --jobs 2
+    python benchmarks/bench_routing.py --time-limit 30 --jobs 2 --jsonl /tmp/r.jsonl
+    python benchmarks/bench_routing.py --summarise /tmp/a.jsonl /tmp/b.jsonl
 
-With ``--jobs N`` instances run in N processes; each solver then has one core. The two
-solvers of one instance run one after the other in the same process, with the same time
-limit. Last line: ``mean_gap_pct=<x> pyvrp_mean_gap_pct=<y>``.
+With ``--jobs N`` instances run in N processes; each solver then has one core.
+Last two lines: ``maltid_pyvrp_mean_gap_pct=<z>`` and then
+``mean_gap_pct=<x> pyvrp_mean_gap_pct=<y>`` where x is maltid's default backend
+(OR-Tools) and y the reference PyVRP.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import re
@@ -159,16 +170,35 @@ def check_routes(inst: Instance, routes: list[list[int]]) -> tuple[float, list[s
     return total, errors
 
 
-def run_ortools(inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any]) -> dict:
+def _run_maltid(
+    inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any], backend: str
+) -> dict:
     problem = to_routing_problem(inst)
     t0 = time.perf_counter()
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, deterministic=False, **opts)
+    plan = solve(
+        problem,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        deterministic=False,
+        backend=backend,
+        **(opts if backend == "ortools" else {}),
+    )
     elapsed = time.perf_counter() - t0
     routes = [[int(s) for s in r.stop_ids] for r in plan.routes]
     dist, errors = check_routes(inst, routes)
     if plan.unserved:
         errors.append(f"{len(plan.unserved)} unserved ({plan.unserved[0].code})")
     return {"vehicles": len(routes), "distance": dist, "time_s": elapsed, "errors": errors}
+
+
+def run_ortools(inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any]) -> dict:
+    """maltid's default backend (OR-Tools), wall-clock stop."""
+    return _run_maltid(inst, time_limit_s, seed, opts, "ortools")
+
+
+def run_maltid_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
+    """maltid's PyVRP backend (``solve(backend="pyvrp")``), wall-clock stop."""
+    return _run_maltid(inst, time_limit_s, seed, {}, "pyvrp")
 
 
 def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
@@ -216,15 +246,24 @@ def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
     return {"vehicles": len(routes), "distance": dist, "time_s": elapsed, "errors": errors}
 
 
-def run_one(args: tuple[str, float, int, dict[str, Any], bool]) -> dict:
-    name, time_limit_s, seed, opts, with_pyvrp = args
+#: Solvers of the benchmark: key, column label, meaning.
+SOLVERS = (
+    ("ortools", "m-ortools", "maltid routing, default backend (OR-Tools)"),
+    ("maltid_pyvrp", "m-pyvrp", "maltid routing, backend='pyvrp'"),
+    ("pyvrp", "ref-pyvrp", "PyVRP 0.14 called directly (reference peer)"),
+)
+SOLVER_KEYS = tuple(k for k, _, _ in SOLVERS)
+
+
+def run_one(args: tuple[str, float, int, dict[str, Any], tuple[str, ...]]) -> dict:
+    name, time_limit_s, seed, opts, solvers = args
     inst = load(name)
-    out = {
-        "name": name,
-        "sol": inst.sol_distance,
-        "ortools": run_ortools(inst, time_limit_s, seed, opts),
-    }
-    if with_pyvrp:
+    out: dict[str, Any] = {"name": name, "sol": inst.sol_distance}
+    if "ortools" in solvers:
+        out["ortools"] = run_ortools(inst, time_limit_s, seed, opts)
+    if "maltid_pyvrp" in solvers:
+        out["maltid_pyvrp"] = run_maltid_pyvrp(inst, time_limit_s, seed)
+    if "pyvrp" in solvers:
         out["pyvrp"] = run_pyvrp(inst, time_limit_s, seed)
     return out
 
@@ -235,27 +274,91 @@ def instance_class(name: str) -> str:
     return m.group(1) + m.group(2)
 
 
-def gap(res: dict, sol: float) -> float:
-    if res["errors"]:
+def gap(res: dict | None, sol: float) -> float:
+    """Gap in % to the ``.sol`` distance; NaN if missing or infeasible."""
+    if res is None or res["errors"]:
         return math.nan
-    return 100.0 * (res["distance"] - sol) / sol
+    # both are sums of one-decimal distances: compare at 0.1 so equal means exactly 0
+    return 100.0 * (round(res["distance"], 1) - round(sol, 1)) / sol
+
+
+def mean(xs: list[float]) -> float:
+    xs = [x for x in xs if not math.isnan(x)]
+    return float(np.mean(xs)) if xs else math.nan
+
+
+def summarise(results: list[dict], solvers: tuple[str, ...]) -> None:
+    """Print per-class and overall mean gaps; the last line is the acceptance line."""
+    results = sorted(results, key=lambda r: r["name"])
+    print("# mean gap per class (%), infeasible or missing results excluded:")
+    labels = {k: lab for k, lab, _ in SOLVERS}
+    for c in CLASSES:
+        rs = [r for r in results if instance_class(r["name"]) == c]
+        if not rs:
+            continue
+        line = f"{c:4} n={len(rs):2}"
+        for k in solvers:
+            line += f" {labels[k]}={mean([gap(r.get(k), r['sol']) for r in rs]):6.2f}"
+        print(line)
+    overall = {k: mean([gap(r.get(k), r["sol"]) for r in results]) for k in SOLVER_KEYS}
+    line = f"ALL  n={len(results):2}"
+    for k in solvers:
+        line += f" {labels[k]}={overall[k]:6.2f}"
+    print(line)
+    for k in solvers:
+        n_bad = sum(1 for r in results if r.get(k) is None or r[k]["errors"])
+        if n_bad:
+            print(f"# {labels[k]}: {n_bad} instance(s) missing or with violations (excluded)")
+    print(f"maltid_pyvrp_mean_gap_pct={overall['maltid_pyvrp']:.3f}")
+    print(f"mean_gap_pct={overall['ortools']:.3f} pyvrp_mean_gap_pct={overall['pyvrp']:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--instances", default="", help="comma-separated, default all 56")
     ap.add_argument("--time-limit", type=float, default=30.0, help="seconds per solver")
-    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=1, help="instances in parallel processes")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--first-solution", default=None)
-    ap.add_argument("--metaheuristic", default=None)
-    ap.add_argument("--gls-lambda", type=float, default=None)
     ap.add_argument(
-        "--backend", default="ortools", help="maltid backend for 'ours': ortools | pyvrp"
+        "--solvers",
+        default=",".join(SOLVER_KEYS),
+        help=f"comma-separated subset of {','.join(SOLVER_KEYS)} (default all)",
     )
+    ap.add_argument("--first-solution", default=None, help="OR-Tools side only")
+    ap.add_argument("--metaheuristic", default=None, help="OR-Tools side only")
+    ap.add_argument("--gls-lambda", type=float, default=None, help="OR-Tools side only")
     ap.add_argument("--ils", action="store_true", help="OR-Tools iterated local search")
-    ap.add_argument("--no-pyvrp", action="store_true", help="skip the PyVRP reference")
+    ap.add_argument("--no-pyvrp", action="store_true", help="only the OR-Tools side")
+    ap.add_argument("--jsonl", default=None, help="append per-instance results to this file")
+    ap.add_argument(
+        "--summarise",
+        nargs="+",
+        default=None,
+        metavar="JSONL",
+        help="print the table from saved --jsonl files (later files win) without solving",
+    )
     a = ap.parse_args(argv)
+
+    solvers = tuple(x.strip() for x in a.solvers.split(",") if x.strip())
+    if a.no_pyvrp:
+        solvers = ("ortools",)
+    unknown = [x for x in solvers if x not in SOLVER_KEYS]
+    if unknown:
+        print(f"unknown solver(s) {unknown}; use {SOLVER_KEYS}", file=sys.stderr)
+        return 2
+    if a.summarise:
+        merged: dict[str, dict] = {}
+        for path in a.summarise:
+            for line in Path(path).read_text().splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    merged.setdefault(rec["name"], {}).update(rec)
+        print(f"# summary of {len(merged)} instances from {', '.join(a.summarise)}")
+        _print_header(solvers)
+        for r in sorted(merged.values(), key=lambda r: r["name"]):
+            _print_row(r, solvers)
+        summarise(list(merged.values()), solvers)
+        return 0
 
     d = solomon_dir()
     if not d.is_dir():
@@ -275,70 +378,58 @@ def main(argv: list[str] | None = None) -> int:
         opts["gls_lambda"] = a.gls_lambda
     if a.ils:
         opts["iterated_local_search"] = True
-    if a.backend != "ortools":
-        opts["backend"] = a.backend
-    with_pyvrp = not a.no_pyvrp
     print(
         f"# {len(names)} instances, time limit {a.time_limit:g} s per solver, jobs={a.jobs}"
-        f" (each solver 1 core when jobs>1), seed={a.seed}, maltid opts={opts}"
+        f" (each solver 1 core when jobs>1), seed={a.seed}, maltid OR-Tools opts={opts}"
     )
+    for k, lab, meaning in SOLVERS:
+        if k in solvers:
+            print(f"# {lab}: {meaning}")
     print("# distances: CVRPLIB truncated one decimal; gap = (ours - sol) / sol")
-    ours = a.backend
-    header = f"{'inst':7} {'sol':>8} | {'veh':>3} {ours:>8} {'gap%':>6} {'t_s':>5}"
-    if with_pyvrp:
-        header += f" | {'veh':>3} {'pyvrp':>8} {'gap%':>6} {'t_s':>5}"
-    print(header, flush=True)
-    jobs = [(n, a.time_limit, a.seed, opts, with_pyvrp) for n in names]
+    _print_header(solvers)
+    jobs = [(n, a.time_limit, a.seed, opts, solvers) for n in names]
     results: list[dict] = []
+
+    def record(r: dict) -> None:
+        results.append(r)
+        _print_row(r, solvers)
+        if a.jsonl:
+            with open(a.jsonl, "a", encoding="utf-8") as f:
+                f.write(json.dumps(r) + "\n")
+
     if a.jobs > 1:
         with ProcessPoolExecutor(max_workers=a.jobs) as ex:
-            it = ex.map(run_one, jobs)
-            for r in it:
-                results.append(r)
-                _print_row(r, with_pyvrp)
+            for r in ex.map(run_one, jobs):
+                record(r)
     else:
         for j in jobs:
-            r = run_one(j)
-            results.append(r)
-            _print_row(r, with_pyvrp)
-
-    def mean(xs: list[float]) -> float:
-        xs = [x for x in xs if not math.isnan(x)]
-        return float(np.mean(xs)) if xs else math.nan
-
-    print("# mean gap per class (%):")
-    for c in CLASSES:
-        rs = [r for r in results if instance_class(r["name"]) == c]
-        if not rs:
-            continue
-        og_c = mean([gap(r["ortools"], r["sol"]) for r in rs])
-        line = f"{c:4} n={len(rs):2} {ours}={og_c:6.2f}"
-        if with_pyvrp:
-            line += f" pyvrp={mean([gap(r['pyvrp'], r['sol']) for r in rs]):6.2f}"
-        print(line)
-    n_bad = sum(bool(r["ortools"]["errors"]) for r in results)
-    if n_bad:
-        print(f"# {ours}: {n_bad} instance(s) with violations (excluded from means)")
-    og = mean([gap(r["ortools"], r["sol"]) for r in results])
-    pg = mean([gap(r["pyvrp"], r["sol"]) for r in results]) if with_pyvrp else math.nan
-    print(f"mean_gap_pct={og:.3f} pyvrp_mean_gap_pct={pg:.3f}")
+            record(run_one(j))
+    summarise(results, solvers)
     return 0
 
 
-def _print_row(r: dict, with_pyvrp: bool) -> None:
-    o = r["ortools"]
-    line = (
-        f"{r['name']:7} {r['sol']:8.1f} | {o['vehicles']:3d} {o['distance']:8.1f} "
-        f"{gap(o, r['sol']):6.2f} {o['time_s']:5.1f}"
-    )
-    if with_pyvrp:
-        p = r["pyvrp"]
-        line += (
-            f" | {p['vehicles']:3d} {p['distance']:8.1f} {gap(p, r['sol']):6.2f} {p['time_s']:5.1f}"
-        )
-    for side in ("ortools", "pyvrp"):
-        if side in r and r[side]["errors"]:
-            line += f"  [{side}: {'; '.join(r[side]['errors'][:2])}]"
+def _print_header(solvers: tuple[str, ...]) -> None:
+    header = f"{'inst':7} {'sol':>8}"
+    for k, lab, _ in SOLVERS:
+        if k in solvers:
+            header += f" | {'veh':>3} {lab:>9} {'gap%':>6} {'t_s':>5}"
+    print(header, flush=True)
+
+
+def _print_row(r: dict, solvers: tuple[str, ...]) -> None:
+    line = f"{r['name']:7} {r['sol']:8.1f}"
+    for k in (k for k in SOLVER_KEYS if k in solvers):
+        x = r.get(k)
+        if x is None:
+            line += f" | {'-':>3} {'-':>9} {'-':>6} {'-':>5}"
+        else:
+            line += (
+                f" | {x['vehicles']:3d} {x['distance']:9.1f} {gap(x, r['sol']):6.2f}"
+                f" {x['time_s']:5.1f}"
+            )
+    for k in SOLVER_KEYS:
+        if k in solvers and r.get(k) and r[k]["errors"]:
+            line += f"  [{k}: {'; '.join(r[k]['errors'][:2])}]"
     print(line, flush=True)
 
 

@@ -504,58 +504,10 @@ def test_bad_solver_options_raise() -> None:
         solve(p, first_solution="NOPE")
     with pytest.raises(RoutingInputError, match="time_limit_s"):
         solve(p, time_limit_s=0.0)
-
-
-# --------------------------------------------------------------------------------------
-# PyVRP backend (same interface)
-# --------------------------------------------------------------------------------------
-
-
-def without_hot(p: RoutingProblem) -> RoutingProblem:
-    return RoutingProblem(
-        time_s=p.time_s,
-        distance_m=p.distance_m,
-        stops=p.stops,
-        vehicles=p.vehicles,
-        max_hot_holding_s=None,
-        depot_ids=p.depot_ids,
-        drop_penalty_sek=p.drop_penalty_sek,
-    )
-
-
-@pytest.mark.parametrize("seed", [0, 1, 2, 4])
-def test_pyvrp_backend_matches_brute_force(seed: int) -> None:
-    p = without_hot(random_problem(seed))
-    plan = solve(p, backend="pyvrp", time_limit_s=20.0, seed=seed)
-    check_plan(p, plan)
-    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
-
-
-def test_pyvrp_backend_deterministic_and_multi_depot() -> None:
-    p = without_hot(random_problem(1))
-    assert len(p.depot_ids) == 2
-    a = solve(p, backend="pyvrp", time_limit_s=20.0, seed=7)
-    b = solve(p, backend="pyvrp", time_limit_s=20.0, seed=7)
-    assert a == b
-
-
-def test_pyvrp_backend_reports_prechecked_and_dropped() -> None:
-    stops = (
-        *(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 4)),
-        Stop("too_big", 4, 50, 10 * H, 13 * H, 60.0, False),
-    )
-    p = line_problem(stops=stops, max_hot_holding_s=None)
-    plan = solve(p, backend="pyvrp", time_limit_s=20.0)
-    check_plan(p, plan)
-    codes = sorted(u.code for u in plan.unserved)
-    assert codes == ["capacity", "dropped", "dropped"]
-
-
-def test_pyvrp_backend_refuses_hot_holding_days() -> None:
-    with pytest.raises(RoutingInputError, match="backend='ortools'"):
-        solve(line_problem(), backend="pyvrp")
     with pytest.raises(RoutingInputError, match="backend"):
-        solve(line_problem(), backend="nope")
+        solve(p, backend="nope")
+    with pytest.raises(RoutingInputError, match="solution_limit"):
+        solve(p, solution_limit=0)
 
 
 def test_larger_day_with_hot_holding_is_feasible() -> None:

@@ -5,15 +5,25 @@ Used through ``maltid.routing.solve(problem, backend="pyvrp")``; same inputs and
 search) has no per-visit "time since leaving the depot" limit, so this backend refuses
 days with hot stops under a hot-holding limit (use the OR-Tools backend for those).
 
-Integer scales: time 0.1 s (``TIME_SCALE_PER_S``), distance 0.1 m, money 1e-6 SEK; all
-conversions go through :func:`maltid.routing._to_int`. Stops pre-checked as impossible
-are removed before solving, exactly as in the OR-Tools backend; every kept stop is an
-optional client whose prize is ``drop_penalty_sek``. Unreachable pairs are missing edges
-(PyVRP's large ``missing_value``); a plan that would use one is treated as infeasible.
+Integer scales: time 0.1 s (``TIME_SCALE_PER_S``), distance 0.1 m
+(:data:`DISTANCE_SCALE_PER_M`), money 1e-6 SEK (``MONEY_SCALE_PER_SEK``); all conversions
+go through :func:`maltid.routing._to_int`. Stops pre-checked as impossible are removed
+before solving, exactly as in the OR-Tools backend; every kept stop is an optional client
+whose prize is ``drop_penalty_sek`` (so an unserved stop costs the same as in OR-Tools).
+Each vehicle pays ``cost_per_km_sek`` per distance, ``cost_per_hour_sek`` over its whole
+route duration (departure to return, waiting included) and ``fixed_cost_sek`` if used.
+Vehicles that differ only in their id share one PyVRP vehicle type. Unreachable pairs get
+an edge so slow that any route using it misses every time window (never feasible); a plan
+that would still use one is rejected.
+
+Schedule convention: PyVRP reports a minimum-duration schedule; ``Route.departure_s`` is
+its depot departure (it may be earlier than the latest possible departure when that does
+not change the duration), ``arrival_s`` the start of service at each stop.
 
 Determinism: with ``deterministic=True`` the search stops after a number of PyVRP
 iterations (``iteration_limit``; default ``2000 + 20 * n_stops``), with the time limit
-only as a safety cap; ``seed`` is PyVRP's random seed.
+only as a safety cap; ``seed`` is PyVRP's random seed. With ``deterministic=False`` the
+wall-clock limit is the stopping rule.
 """
 
 from __future__ import annotations
@@ -116,6 +126,12 @@ def solve_pyvrp(
     if ends:
         horizon_s = max(horizon_s, max(ends) + max(s.service_s for s in keep) + t_max_leg)
     horizon = int(_to_int(horizon_s, TIME_SCALE_PER_S, "time horizon (s)"))
+    # Unreachable pairs become edges whose duration alone passes every time window
+    # (any route using one has time warp, so it is never feasible) and whose distance
+    # is the longest finite one; bounded values keep PyVRP's penalty arithmetic far
+    # from int64 overflow (its own missing value, 2**44, would not).
+    dur[~ok] = horizon + 1
+    dist[~ok] = int(dist[ok].max()) if ok.any() else 0
 
     m = Model()
     locs = [m.add_location(x=0, y=0, name=str(r)) for r in rows]
@@ -135,9 +151,25 @@ def solve_pyvrp(
     fixed = _to_int([v.fixed_cost_sek for v in vehicles], MONEY_SCALE_PER_SEK, "fixed cost")
     start = _to_int([v.start_s for v in vehicles], TIME_SCALE_PER_S, "vehicle start_s")
     shift = _to_int([v.max_shift_s for v in vehicles], TIME_SCALE_PER_S, "max_shift_s")
-    for k, v in enumerate(vehicles):  # one type per vehicle: ids map back exactly
+    # Vehicles identical in everything but their id share one PyVRP vehicle type (fewer
+    # types = a faster search); the routes of a type are given to its vehicles in order.
+    type_members: dict[tuple[int, ...], list[int]] = {}
+    for k, v in enumerate(vehicles):
+        key = (
+            v.depot_index,
+            int(v.capacity_meals),
+            int(fixed[k]),
+            int(start[k]),
+            int(min(shift[k], horizon)),
+            int(per_m[k]),
+            int(per_t[k]),
+        )
+        type_members.setdefault(key, []).append(k)
+    members = list(type_members.values())
+    for group in members:
+        v, k = vehicles[group[0]], group[0]
         m.add_vehicle_type(
-            num_available=1,
+            num_available=len(group),
             capacity=int(v.capacity_meals),
             start_depot=depots[v.depot_index],
             end_depot=depots[v.depot_index],
@@ -147,7 +179,7 @@ def solve_pyvrp(
             shift_duration=int(min(shift[k], horizon)),
             unit_distance_cost=int(per_m[k]),
             unit_duration_cost=int(per_t[k]),
-            name=v.id,
+            name=",".join(vehicles[j].id for j in group),
         )
     w_start = _to_int([s.window_start_s for s in keep], TIME_SCALE_PER_S, "window_start_s")
     w_end = _to_int(
@@ -168,7 +200,7 @@ def solve_pyvrp(
         )
     for a in range(len(rows)):
         for b in range(len(rows)):
-            if ok[a, b]:
+            if a != b:
                 m.add_edge(locs[a], locs[b], distance=int(dist[a, b]), duration=int(dur[a, b]))
 
     stop: Any
@@ -178,8 +210,11 @@ def solve_pyvrp(
     else:
         stop = MaxRuntime(float(time_limit_s))
     # PyVRP's default penalty cap (1e5 per unit of time warp / excess load) is tiny next
-    # to micro-SEK costs and a drop prize; let infeasibility cost up to one dropped stop
-    params = SolveParams(penalty=PenaltyParams(max_penalty=float(max(100_000, prize))))
+    # to micro-SEK costs and a drop prize: let one unit of infeasibility cost up to one
+    # dropped stop, but keep cap x (largest possible time warp) below 2**60.
+    warp_bound = (len(keep) + len(rows) + 1) * (2 * horizon + 2 + int(service.max()))
+    cap = min(float(max(100_000, prize)), float(2**60 // max(1, warp_bound)))
+    params = SolveParams(penalty=PenaltyParams(max_penalty=max(cap, 1.0)))
     res = m.solve(stop=stop, seed=int(seed), display=False, collect_stats=False, params=params)
     if deterministic and res.runtime >= time_limit_s * 0.98:
         logger.warning(
@@ -192,8 +227,11 @@ def solve_pyvrp(
     served: set[str] = set()
     feasible = res.is_feasible()
     if feasible:
+        next_of_type = [0] * len(members)
         for r in res.best.routes():
-            v = vehicles[r.vehicle_type()]
+            t = r.vehicle_type()
+            v = vehicles[members[t][next_of_type[t]]]
+            next_of_type[t] += 1
             seq: list[Stop] = []
             arr: list[float] = []
             for act in r.schedule():
@@ -203,7 +241,9 @@ def solve_pyvrp(
             if not seq:
                 continue
             legs = [v.depot_index, *[s.index for s in seq], v.depot_index]
-            if not all(ok[loc_of_row[a], loc_of_row[b]] for a, b in itertools.pairwise(legs)):
+            if not all(
+                a == b or ok[loc_of_row[a], loc_of_row[b]] for a, b in itertools.pairwise(legs)
+            ):
                 feasible = False
                 break
             routes.append(
@@ -220,6 +260,8 @@ def solve_pyvrp(
     if not feasible:
         logger.warning("routing (pyvrp): no feasible solution found; every kept stop dropped")
         routes, served = [], set()
+    order = {v.id: k for k, v in enumerate(vehicles)}
+    routes.sort(key=lambda r: order[r.vehicle_id])
     dropped = [_dropped(s) for s in keep if s.id not in served]
     status = "success" if feasible else "infeasible"
     return _plan(problem, routes, list(unserved), dropped, status, t0)

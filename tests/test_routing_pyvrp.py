@@ -1,0 +1,356 @@
+"""Tests of the PyVRP routing backend (``maltid.routing.solve(..., backend="pyvrp")``).
+
+An independent checker and a brute-force optimum are written here (they never use the
+solver's numbers for the schedule or the cost). All recipients are synthetic; travel
+times are whole seconds so that the 0.1 s time scale is exact.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from maltid.errors import RoutingInputError
+from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle, solve
+
+H = 3600.0
+EPS = 1e-6
+
+
+# --------------------------------------------------------------------------------------
+# independent checker and brute force
+# --------------------------------------------------------------------------------------
+
+
+def min_duration(p: RoutingProblem, v: Vehicle, seq: list[Stop]) -> float | None:
+    """Shortest feasible route duration (s) for a fixed visiting order, or None.
+
+    Without hot-holding, service starts are nondecreasing in the departure time and the
+    duration is nonincreasing, so departing as late as every window end allows is best.
+    """
+    if sum(s.demand_meals for s in seq) > v.capacity_meals:
+        return None
+    t = p.time_s
+    lead: list[float] = []
+    acc, prev, prev_service = 0.0, v.depot_index, 0.0
+    for s in seq:
+        acc += prev_service + t[prev, s.index]
+        lead.append(acc)
+        prev, prev_service = s.index, s.service_s
+    back = prev_service + t[prev, v.depot_index]
+    if not all(math.isfinite(x) for x in [*lead, back]):
+        return None
+    depart = min([s.window_end_s - lead[k] for k, s in enumerate(seq)], default=v.start_s)
+    if depart < v.start_s - EPS:
+        return None
+    now, prev, prev_service = depart, v.depot_index, 0.0
+    for s in seq:
+        now = max(s.window_start_s, now + prev_service + t[prev, s.index])
+        if now > s.window_end_s + EPS:
+            return None
+        prev, prev_service = s.index, s.service_s
+    duration = now + prev_service + t[prev, v.depot_index] - depart
+    return duration if duration <= v.max_shift_s + EPS else None
+
+
+def cost_of(p: RoutingProblem, v: Vehicle, seq: list[Stop], duration_s: float) -> float:
+    rows = [v.depot_index, *[s.index for s in seq], v.depot_index]
+    dist = sum(p.distance_m[a, b] for a, b in itertools.pairwise(rows))
+    return dist / 1000 * v.cost_per_km_sek + duration_s / H * v.cost_per_hour_sek + v.fixed_cost_sek
+
+
+def check(p: RoutingProblem, plan: RoutingPlan) -> None:
+    """Recompute every route from the matrices; assert feasibility and the cost."""
+    stops = {s.id: s for s in p.stops}
+    vehicles = {v.id: v for v in p.vehicles}
+    used = [r.vehicle_id for r in plan.routes]
+    assert len(used) == len(set(used)), "a vehicle is used twice"
+    seen: list[str] = []
+    total = 0.0
+    for r in plan.routes:
+        v = vehicles[r.vehicle_id]
+        assert r.depot_id == p.depot_ids[v.depot_index]
+        assert r.stop_ids
+        seq = [stops[i] for i in r.stop_ids]
+        seen += r.stop_ids
+        assert r.departure_s >= v.start_s - EPS
+        prev, prev_t, prev_service = v.depot_index, r.departure_s, 0.0
+        for s, a in zip(seq, r.arrival_s, strict=True):
+            leg = p.time_s[prev, s.index]
+            assert math.isfinite(leg) and math.isfinite(p.distance_m[prev, s.index])
+            assert a >= prev_t + prev_service + leg - EPS, f"{s.id} served too early"
+            assert s.window_start_s - EPS <= a <= s.window_end_s + EPS, f"{s.id} off window"
+            assert plan.kitchen_to_plate_s[s.id] == pytest.approx(a - r.departure_s)
+            prev, prev_t, prev_service = s.index, a, s.service_s
+        back = p.time_s[prev, v.depot_index]
+        assert math.isfinite(back)
+        assert r.return_s >= prev_t + prev_service + back - EPS
+        assert r.duration_s == pytest.approx(r.return_s - r.departure_s)
+        assert r.duration_s <= v.max_shift_s + EPS
+        assert r.load_meals == sum(s.demand_meals for s in seq) <= v.capacity_meals
+        assert r.cost_sek == pytest.approx(cost_of(p, v, seq, r.duration_s))
+        total += r.cost_sek
+    assert len(seen) == len(set(seen)), "a stop is served twice"
+    assert sorted(seen + [u.stop_id for u in plan.unserved]) == sorted(stops)
+    n_dropped = sum(u.code == "dropped" for u in plan.unserved)
+    assert plan.objective_sek == pytest.approx(total + n_dropped * p.drop_penalty_sek)
+
+
+def brute_force(p: RoutingProblem) -> float:
+    """Optimal objective (SEK): every assignment of stops to vehicles or "drop", every order."""
+    stops = list(p.stops)
+    cache: dict[tuple[int, frozenset[int]], float] = {}
+
+    def best_route(v_idx: int, members: frozenset[int]) -> float:
+        if (v_idx, members) not in cache:
+            v = p.vehicles[v_idx]
+            best = math.inf
+            for perm in itertools.permutations(sorted(members)):
+                seq = [stops[i] for i in perm]
+                d = min_duration(p, v, seq)
+                if d is not None:
+                    best = min(best, cost_of(p, v, seq, d))
+            cache[(v_idx, members)] = best
+        return cache[(v_idx, members)]
+
+    best = math.inf
+    for assign in itertools.product(range(-1, len(p.vehicles)), repeat=len(stops)):
+        cost = p.drop_penalty_sek * sum(a == -1 for a in assign)
+        for v_idx in range(len(p.vehicles)):
+            members = frozenset(i for i, a in enumerate(assign) if a == v_idx)
+            if members:
+                cost += best_route(v_idx, members)
+            if cost >= best:
+                break
+        best = min(best, cost)
+    return best
+
+
+def tiny_problem(seed: int) -> RoutingProblem:
+    """5-6 synthetic stops, 1-2 kitchens, 1-3 vehicles with different rates; no hot limit."""
+    rng = np.random.default_rng(100 + seed)
+    n_depots = 1 + seed % 2
+    n_stops = 6 if seed % 3 == 0 else 5
+    n = n_depots + n_stops
+    xy = rng.uniform(0, 15_000, size=(n, 2))
+    dist = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)))
+    time_s = np.rint(dist / (45 / 3.6))
+    stops = []
+    for k in range(n_stops):
+        ws = 11 * H + float(rng.integers(0, 4)) * 900
+        stops.append(
+            Stop(
+                id=f"r{k}",
+                index=n_depots + k,
+                demand_meals=int(rng.integers(1, 4)),
+                window_start_s=ws,
+                window_end_s=ws + float(rng.integers(1, 8)) * 900,
+                service_s=float(rng.integers(1, 5)) * 60,
+                hot=bool(rng.integers(0, 2)),  # no limit: hot flag has no effect
+            )
+        )
+    vehicles = [
+        Vehicle(
+            id=f"v{j}",
+            depot_index=j % n_depots,
+            capacity_meals=int(rng.integers(4, 10)),
+            cost_per_km_sek=float(rng.choice([2.5, 4.0])),
+            cost_per_hour_sek=float(rng.choice([0.0, 180.0, 360.0])),
+            fixed_cost_sek=float(rng.choice([0.0, 150.0])),
+            start_s=10.5 * H,
+            max_shift_s=float(rng.choice([1.0, 2.0, 3.0])) * H,
+        )
+        for j in range(1 + seed % 3)
+    ]
+    return RoutingProblem(
+        time_s=time_s,
+        distance_m=dist,
+        stops=tuple(stops),
+        vehicles=tuple(vehicles),
+        max_hot_holding_s=None,
+        depot_ids={k: f"kitchen{k}" for k in range(n_depots)},
+        drop_penalty_sek=10_000.0,
+    )
+
+
+def line_problem(
+    stops: tuple[Stop, ...] | None = None,
+    vehicles: tuple[Vehicle, ...] | None = None,
+    max_hot_holding_s: float | None = None,
+    time_s: np.ndarray | None = None,
+) -> RoutingProblem:
+    """Kitchen at 0 and points 1..4 on a line, 600 s and 10 km apart per step."""
+    pos = np.arange(5, dtype=float)
+    t = np.abs(pos[:, None] - pos[None, :]) * 600.0
+    if stops is None:
+        stops = tuple(Stop(f"r{i}", i, 2, 10 * H, 13 * H, 120.0, False) for i in range(1, 5))
+    if vehicles is None:
+        vehicles = (Vehicle("v0", 0, 10, 2.5, 200.0, 100.0, 10 * H, 4 * H),)
+    return RoutingProblem(
+        time_s=t if time_s is None else time_s,
+        distance_m=t / 600.0 * 10_000.0,
+        stops=stops,
+        vehicles=vehicles,
+        max_hot_holding_s=max_hot_holding_s,
+        depot_ids={0: "central"},
+    )
+
+
+def solve_pyvrp(p: RoutingProblem, seed: int = 0) -> RoutingPlan:
+    return solve(p, backend="pyvrp", time_limit_s=20.0, seed=seed)
+
+
+# --------------------------------------------------------------------------------------
+# tests
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_matches_brute_force_optimum(seed: int) -> None:
+    p = tiny_problem(seed)
+    plan = solve_pyvrp(p, seed=seed)
+    check(p, plan)
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
+
+
+def test_brute_force_instances_exercise_the_model() -> None:
+    """The tiny instances have multi-stop routes, two kitchens, several vans and drops."""
+    plans = [solve_pyvrp(tiny_problem(s), seed=s) for s in range(6)]
+    assert max(len(r.stop_ids) for pl in plans for r in pl.routes) >= 3
+    assert any(len({r.depot_id for r in pl.routes}) == 2 for pl in plans)
+    assert any(pl.n_vehicles >= 2 for pl in plans)
+    assert any(u.code == "dropped" for pl in plans for u in pl.unserved)
+
+
+def test_same_seed_same_plan() -> None:
+    p = tiny_problem(4)
+    a = solve_pyvrp(p, seed=11)
+    b = solve_pyvrp(p, seed=11)
+    assert a == b
+    check(p, a)
+
+
+def test_refuses_hot_stops_under_a_holding_limit() -> None:
+    hot = (Stop("h", 1, 1, 10 * H, 13 * H, 60.0, True),)
+    with pytest.raises(RoutingInputError, match=r"hot-holding.*backend='ortools'"):
+        solve_pyvrp(line_problem(stops=hot, max_hot_holding_s=30 * 60.0))
+    # no limit, or a limit but only chilled stops: solved
+    for p in (
+        line_problem(stops=hot, max_hot_holding_s=None),
+        line_problem(max_hot_holding_s=30 * 60.0),
+    ):
+        plan = solve_pyvrp(p)
+        check(p, plan)
+        assert plan.unserved == ()
+
+
+def test_unknown_backend_is_refused() -> None:
+    with pytest.raises(RoutingInputError, match="backend"):
+        solve(line_problem(), backend="nope")
+
+
+def test_line_route_and_exact_cost() -> None:
+    p = line_problem()
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    assert plan.served_ids in (("r1", "r2", "r3", "r4"), ("r4", "r3", "r2", "r1"))
+    assert plan.distance_m == pytest.approx(80_000.0)
+    # 80 km x 2.5 + (8 steps x 600 s travel + 4 x 120 s service) x 200 SEK/h + 100 fixed
+    assert plan.objective_sek == pytest.approx(200.0 + 5280.0 / H * 200.0 + 100.0)
+
+
+def test_unreachable_pairs_are_never_used() -> None:
+    p0 = line_problem()
+    t = p0.time_s.copy()
+    t[1, 2] = t[2, 1] = np.inf
+    t[3, 4] = np.inf
+    p = line_problem(time_s=t)
+    plan = solve_pyvrp(p)
+    check(p, plan)  # asserts every leg is finite
+    assert plan.unserved == ()
+
+
+def test_prechecked_reasons_and_dropped_stops() -> None:
+    t = line_problem().time_s.copy()
+    t[4, :] = np.inf  # nothing leaves point 4
+    t[4, 4] = 0.0
+    stops = (
+        *(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 3)),
+        Stop("too_big", 3, 50, 10 * H, 13 * H, 60.0, False),
+        Stop("early", 3, 1, 8 * H, 8.5 * H, 60.0, False),
+        Stop("island", 4, 1, 10 * H, 13 * H, 60.0, False),
+    )
+    p = line_problem(stops=stops, time_s=t)
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    codes = {u.stop_id: u.code for u in plan.unserved}
+    assert codes.pop("too_big") == "capacity"
+    assert codes.pop("early") == "window"
+    assert codes.pop("island") == "unreachable"
+    assert list(codes.values()) == ["dropped"]  # two 6-meal stops, one 10-meal van
+    assert len(plan.served_ids) == 1
+
+
+def test_multi_depot_heterogeneous_fleet_picks_the_cheaper_van() -> None:
+    n = 5
+    time_s = np.full((n, n), 300.0)
+    np.fill_diagonal(time_s, 0.0)
+    time_s[0, 1] = time_s[1, 0] = 900.0
+    dist = time_s * 10.0
+    stops = tuple(Stop(f"r{i}", i, 1, 10 * H, 13 * H, 60.0, False) for i in range(2, n))
+    for cheap_km, expensive_km in ((1.5, 9.0), (9.0, 1.5)):
+        vehicles = (
+            Vehicle("at_A", 0, 10, expensive_km, 300.0, 0.0, 10 * H, 4 * H),
+            Vehicle("at_B", 1, 10, cheap_km, 300.0, 0.0, 10 * H, 4 * H),
+        )
+        p = RoutingProblem(time_s, dist, stops, vehicles, None, {0: "A", 1: "B"})
+        plan = solve_pyvrp(p)
+        check(p, plan)
+        expected = "at_B" if cheap_km < expensive_km else "at_A"
+        assert [r.vehicle_id for r in plan.routes] == [expected]
+
+
+def test_identical_vans_get_distinct_ids_and_fixed_cost_counts() -> None:
+    # each stop needs its own van (capacity), three identical vans + one dearer van
+    stops = tuple(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 5))
+    same = tuple(Vehicle(f"s{j}", 0, 10, 2.5, 0.0, 100.0, 10 * H, 4 * H) for j in range(3))
+    dear = Vehicle("dear", 0, 10, 2.5, 0.0, 900.0, 10 * H, 4 * H)
+    p = line_problem(stops=stops, vehicles=(dear, *same))
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    assert plan.unserved == ()
+    assert sorted(r.vehicle_id for r in plan.routes) == ["dear", "s0", "s1", "s2"]
+    # fewer stops: the dear van stays home
+    p2 = line_problem(stops=stops[:3], vehicles=(dear, *same))
+    plan2 = solve_pyvrp(p2)
+    check(p2, plan2)
+    assert sorted(r.vehicle_id for r in plan2.routes) == ["s0", "s1", "s2"]
+    assert plan2.objective_sek == pytest.approx(brute_force(p2), rel=1e-6)
+
+
+def test_two_recipients_one_house_and_a_stop_at_the_kitchen() -> None:
+    stops = (
+        Stop("a", 2, 1, 10 * H, 13 * H, 60.0, False),
+        Stop("b", 2, 1, 10 * H, 13 * H, 60.0, False),
+        Stop("at_kitchen", 0, 1, 10 * H, 13 * H, 60.0, False),
+    )
+    p = line_problem(stops=stops)
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    assert sorted(plan.served_ids) == ["a", "at_kitchen", "b"]
+    assert plan.distance_m == pytest.approx(40_000.0)
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-6)
+
+
+def test_waiting_for_a_late_window_is_paid_only_when_unavoidable() -> None:
+    # one stop opening at 12:00, 10 min away: the van need not leave at 10:00
+    stops = (Stop("late", 1, 1, 12 * H, 12.5 * H, 60.0, False),)
+    p = line_problem(stops=stops)
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    (r,) = plan.routes
+    assert r.duration_s == pytest.approx(1260.0)  # no waiting in the shift
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-6)
