@@ -13,10 +13,17 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from conftest import TOY_NODES
 from maltid.errors import NetworkError
 from maltid.matrix import TravelMatrix, path_coords, route_coords, travel_matrix
 from maltid.network import NetworkStats, RoadNetwork, build_network
+
+# the toy network's node positions (lat, lon) in degrees (as in conftest's toy network)
+TOY_NODES: dict[int, tuple[float, float]] = {
+    1: (63.000, 17.000),
+    2: (63.000, 17.010),
+    3: (63.005, 17.010),
+    4: (63.005, 17.000),
+}
 
 
 def _fastest_path_length_m(g: nx.MultiDiGraph, path: list[int]) -> float:
@@ -35,7 +42,7 @@ def test_matrix_equals_networkx_dijkstra(name: str, road_network: Callable[[str]
     ids = [f"r{i}" for i in range(nodes.size)]
     m = travel_matrix(net, ids, nodes)
     assert m.time_s.shape == m.distance_m.shape == (40, 40)
-    assert m.time_s.dtype == np.float64 and m.unreachable == ()
+    assert m.time_s.dtype == m.distance_m.dtype == np.float32 and m.unreachable == ()
     assert np.all(np.diag(m.time_s) == 0) and np.all(np.diag(m.distance_m) == 0)
     checked = 0
     for i in range(0, 40, 4):
@@ -147,3 +154,119 @@ def test_path_coords_without_path_is_a_straight_line(caplog: pytest.LogCaptureFi
     assert path_coords(net, 2, 2) == [TOY_NODES[2]]
     with pytest.raises(NetworkError, match="node 77"):
         path_coords(net, 1, 77)
+
+
+# --------------------------------------------------------------------------------------
+# disk cache
+# --------------------------------------------------------------------------------------
+
+
+def _counting_dijkstra(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import maltid.matrix as mx
+
+    calls: list[int] = []
+    real = mx.dijkstra
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mx, "dijkstra", counted)
+    return calls
+
+
+def _sample(net: RoadNetwork, n: int, seed: int) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    nodes = rng.choice(np.fromiter(net.graph.nodes, dtype=np.int64), size=n, replace=False)
+    return [f"p{i}" for i in range(n)], nodes
+
+
+def test_matrix_cache_hit_is_identical_and_skips_dijkstra(
+    road_network: Callable[[str], Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    net: RoadNetwork = road_network("andorra")
+    ids, nodes = _sample(net, 30, seed=11)
+    calls = _counting_dijkstra(monkeypatch)
+    plain = travel_matrix(net, ids, nodes)  # no cache_dir: nothing written
+    assert len(calls) >= 1 and not list(tmp_path.iterdir())
+    first = travel_matrix(net, ids, nodes, cache_dir=tmp_path)
+    n_first = len(calls)
+    files = sorted(tmp_path.glob("matrix-*.npz"))
+    assert len(files) == 1 and not list(tmp_path.glob(".*.tmp"))  # atomic: no leftovers
+    with caplog.at_level(logging.INFO, logger="maltid"):
+        second = travel_matrix(net, [f"other{i}" for i in range(30)], nodes, cache_dir=tmp_path)
+    assert len(calls) == n_first  # served from the cache: no Dijkstra run
+    assert "from cache" in caplog.text
+    for m in (first, second):
+        assert m.time_s.dtype == m.distance_m.dtype == np.float32
+        assert np.array_equal(m.time_s, plain.time_s)
+        assert np.array_equal(m.distance_m, plain.distance_m)
+    assert second.ids == tuple(f"other{i}" for i in range(30))  # ids re-attached
+    assert list(second.nodes) == list(nodes)
+    # other nodes (or another order) are another cache entry
+    travel_matrix(net, ids, nodes[::-1], cache_dir=tmp_path)
+    assert len(calls) > n_first and len(list(tmp_path.glob("matrix-*.npz"))) == 2
+
+
+def test_matrix_cache_honours_env_dir_and_network_key(
+    road_network: Callable[[str], Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    net: RoadNetwork = road_network("pyrosm-test")
+    ids, nodes = _sample(net, 8, seed=2)
+    monkeypatch.setenv("MALTID_CACHE_DIR", str(tmp_path / "env"))
+    travel_matrix(net, ids, nodes, use_cache=True)
+    assert len(list((tmp_path / "env").glob("matrix-*.npz"))) == 1
+    travel_matrix(net, ids, nodes, cache_dir=tmp_path / "off", use_cache=False)
+    assert not (tmp_path / "off").exists()
+    # a network with another cache key (e.g. a winter speed factor) never shares an entry
+    calls = _counting_dijkstra(monkeypatch)
+    winter = RoadNetwork(graph=net.graph, stats=net.stats, cache_key=net.cache_key + "-winter")
+    travel_matrix(winter, ids, nodes, use_cache=True)
+    assert len(calls) == 1 and len(list((tmp_path / "env").glob("matrix-*.npz"))) == 2
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong-shape"])
+def test_corrupt_matrix_cache_is_rebuilt_with_warning(
+    damage: str,
+    road_network: Callable[[str], Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    net: RoadNetwork = road_network("pyrosm-test")
+    ids, nodes = _sample(net, 10, seed=5)
+    good = travel_matrix(net, ids, nodes, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("matrix-*.npz")
+    if damage == "garbage":
+        path.write_bytes(b"not a zip file at all")
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-200])
+    else:
+        with np.load(path) as data:
+            arrays = dict(data)
+        arrays["time_s"] = arrays["time_s"][:5]
+        with open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+    calls = _counting_dijkstra(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="maltid"):
+        again = travel_matrix(net, ids, nodes, cache_dir=tmp_path)
+    assert len(calls) >= 1  # recomputed
+    assert "travel matrix cache entry" in caplog.text and "rebuilding" in caplog.text
+    assert np.array_equal(again.time_s, good.time_s)
+    assert np.array_equal(again.distance_m, good.distance_m)
+    caplog.clear()
+    calls.clear()
+    third = travel_matrix(net, ids, nodes, cache_dir=tmp_path)  # the rewritten entry is good
+    assert not calls and "unreadable" not in caplog.text
+    assert np.array_equal(third.time_s, good.time_s)
+
+
+def test_unreachable_pairs_survive_the_cache(tmp_path: Path) -> None:
+    net = _two_islands()
+    first = travel_matrix(net, ["a", "b", "c"], [1, 2, 3], cache_dir=tmp_path)
+    second = travel_matrix(net, ["a", "b", "c"], [1, 2, 3], cache_dir=tmp_path)
+    assert second.unreachable == first.unreachable and len(first.unreachable) == 4
+    assert np.isinf(second.distance_m[2, 1]) and second.time_s[0, 1] == 45.0

@@ -1,132 +1,19 @@
 """Tests of the PyVRP routing backend (``maltid.routing.solve(..., backend="pyvrp")``).
 
-An independent checker and a brute-force optimum are written here (they never use the
-solver's numbers for the schedule or the cost). All recipients are synthetic; travel
+Checked by the same independent checker and brute-force optimum as the OR-Tools backend
+(``routing_helpers.py``; they never use the solver's numbers for the schedule or cost). All recipients are synthetic; travel
 times are whole seconds so that the 0.1 s time scale is exact.
 """
 
 from __future__ import annotations
-
-import itertools
-import math
 
 import numpy as np
 import pytest
 
 from maltid.errors import RoutingInputError
 from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle, solve
-
-H = 3600.0
-EPS = 1e-6
-
-
-# --------------------------------------------------------------------------------------
-# independent checker and brute force
-# --------------------------------------------------------------------------------------
-
-
-def min_duration(p: RoutingProblem, v: Vehicle, seq: list[Stop]) -> float | None:
-    """Shortest feasible route duration (s) for a fixed visiting order, or None.
-
-    Without hot-holding, service starts are nondecreasing in the departure time and the
-    duration is nonincreasing, so departing as late as every window end allows is best.
-    """
-    if sum(s.demand_meals for s in seq) > v.capacity_meals:
-        return None
-    t = p.time_s
-    lead: list[float] = []
-    acc, prev, prev_service = 0.0, v.depot_index, 0.0
-    for s in seq:
-        acc += prev_service + t[prev, s.index]
-        lead.append(acc)
-        prev, prev_service = s.index, s.service_s
-    back = prev_service + t[prev, v.depot_index]
-    if not all(math.isfinite(x) for x in [*lead, back]):
-        return None
-    depart = min([s.window_end_s - lead[k] for k, s in enumerate(seq)], default=v.start_s)
-    if depart < v.start_s - EPS:
-        return None
-    now, prev, prev_service = depart, v.depot_index, 0.0
-    for s in seq:
-        now = max(s.window_start_s, now + prev_service + t[prev, s.index])
-        if now > s.window_end_s + EPS:
-            return None
-        prev, prev_service = s.index, s.service_s
-    duration = now + prev_service + t[prev, v.depot_index] - depart
-    return duration if duration <= v.max_shift_s + EPS else None
-
-
-def cost_of(p: RoutingProblem, v: Vehicle, seq: list[Stop], duration_s: float) -> float:
-    rows = [v.depot_index, *[s.index for s in seq], v.depot_index]
-    dist = sum(p.distance_m[a, b] for a, b in itertools.pairwise(rows))
-    return dist / 1000 * v.cost_per_km_sek + duration_s / H * v.cost_per_hour_sek + v.fixed_cost_sek
-
-
-def check(p: RoutingProblem, plan: RoutingPlan) -> None:
-    """Recompute every route from the matrices; assert feasibility and the cost."""
-    stops = {s.id: s for s in p.stops}
-    vehicles = {v.id: v for v in p.vehicles}
-    used = [r.vehicle_id for r in plan.routes]
-    assert len(used) == len(set(used)), "a vehicle is used twice"
-    seen: list[str] = []
-    total = 0.0
-    for r in plan.routes:
-        v = vehicles[r.vehicle_id]
-        assert r.depot_id == p.depot_ids[v.depot_index]
-        assert r.stop_ids
-        seq = [stops[i] for i in r.stop_ids]
-        seen += r.stop_ids
-        assert r.departure_s >= v.start_s - EPS
-        prev, prev_t, prev_service = v.depot_index, r.departure_s, 0.0
-        for s, a in zip(seq, r.arrival_s, strict=True):
-            leg = p.time_s[prev, s.index]
-            assert math.isfinite(leg) and math.isfinite(p.distance_m[prev, s.index])
-            assert a >= prev_t + prev_service + leg - EPS, f"{s.id} served too early"
-            assert s.window_start_s - EPS <= a <= s.window_end_s + EPS, f"{s.id} off window"
-            assert plan.kitchen_to_plate_s[s.id] == pytest.approx(a - r.departure_s)
-            prev, prev_t, prev_service = s.index, a, s.service_s
-        back = p.time_s[prev, v.depot_index]
-        assert math.isfinite(back)
-        assert r.return_s >= prev_t + prev_service + back - EPS
-        assert r.duration_s == pytest.approx(r.return_s - r.departure_s)
-        assert r.duration_s <= v.max_shift_s + EPS
-        assert r.load_meals == sum(s.demand_meals for s in seq) <= v.capacity_meals
-        assert r.cost_sek == pytest.approx(cost_of(p, v, seq, r.duration_s))
-        total += r.cost_sek
-    assert len(seen) == len(set(seen)), "a stop is served twice"
-    assert sorted(seen + [u.stop_id for u in plan.unserved]) == sorted(stops)
-    n_dropped = sum(u.code == "dropped" for u in plan.unserved)
-    assert plan.objective_sek == pytest.approx(total + n_dropped * p.drop_penalty_sek)
-
-
-def brute_force(p: RoutingProblem) -> float:
-    """Optimal objective (SEK): every assignment of stops to vehicles or "drop", every order."""
-    stops = list(p.stops)
-    cache: dict[tuple[int, frozenset[int]], float] = {}
-
-    def best_route(v_idx: int, members: frozenset[int]) -> float:
-        if (v_idx, members) not in cache:
-            v = p.vehicles[v_idx]
-            best = math.inf
-            for perm in itertools.permutations(sorted(members)):
-                seq = [stops[i] for i in perm]
-                d = min_duration(p, v, seq)
-                if d is not None:
-                    best = min(best, cost_of(p, v, seq, d))
-            cache[(v_idx, members)] = best
-        return cache[(v_idx, members)]
-
-    best = math.inf
-    for assign in itertools.product(range(-1, len(p.vehicles)), repeat=len(stops)):
-        cost = p.drop_penalty_sek * sum(a == -1 for a in assign)
-        for v_idx in range(len(p.vehicles)):
-            members = frozenset(i for i, a in enumerate(assign) if a == v_idx)
-            if members:
-                cost += best_route(v_idx, members)
-            if cost >= best:
-                break
-        best = min(best, cost)
-    return best
+from routing_helpers import H, brute_force
+from routing_helpers import check_plan as check
 
 
 def tiny_problem(seed: int) -> RoutingProblem:
