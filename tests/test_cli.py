@@ -77,7 +77,13 @@ def test_demo_writes_everything(demo_dir: Path) -> None:
     assert geo["type"] == "FeatureCollection" and geo["features"]
     # No temporary files left behind by the atomic writer.
     assert not list(demo_dir.glob(".*.tmp"))
-    assert "synthetic" in (demo_dir / "report.html").read_text(encoding="utf-8").lower()
+    report = (demo_dir / "report.html").read_text(encoding="utf-8")
+    assert "synthetic" in report.lower()
+    # the optimised mix's decision: every candidate kitchen, opened or not, with the
+    # routed cost of flipping it
+    siting = report.split("<section id='siting'>", 1)[1].split("</section>", 1)[0]
+    assert "Campingköket" in siting or "Camping" in siting
+    assert siting.count("<tr>") >= 1 + 3  # header + the demo's three candidate kitchens
 
 
 def test_validate_ok(demo_dir: Path) -> None:

@@ -90,6 +90,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "break_even_intro": (
             "Värdet där den lokala modellen kostar lika mycket som jämförelsebasen."
         ),
+        "siting": "Optimerad mix: vilka kök öppnas",
+        "siting_intro": (
+            "Kandidatköken och beslutet. Varje alternativ är ruttplanerat på riktigt; "
+            "kolumnen visar hur veckokostnaden ändras om just det köket öppnas "
+            "(stängda kök) eller stängs (öppna kök). Positivt = dyrare."
+        ),
+        "siting_open": "öppnas",
+        "siting_closed": "öppnas inte",
+        "siting_chosen_by": "Valt av: {how}. Ruttplanerade alternativ: {n}.",
         "sensitivity": "Känslighetsanalys",
         "sensitivity_intro": (
             "Hur totalkostnaden per vecka ändras när en parameter i taget ändras."
@@ -192,6 +201,15 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "charts": "Charts",
         "break_even": "Break-even points",
         "break_even_intro": "The value at which the local model costs the same as the baseline.",
+        "siting": "Optimised mix: which kitchens open",
+        "siting_intro": (
+            "The candidate kitchens and the decision. Every alternative is routed for "
+            "real; the column shows how the weekly cost changes if that kitchen alone is "
+            "opened (closed kitchens) or closed (open kitchens). Positive = dearer."
+        ),
+        "siting_open": "opened",
+        "siting_closed": "not opened",
+        "siting_chosen_by": "Chosen by: {how}. Alternatives routed: {n}.",
         "sensitivity": "Sensitivity analysis",
         "sensitivity_intro": (
             "How the total weekly cost changes when one parameter at a time changes."
@@ -317,6 +335,13 @@ COLUMN_LABELS: Final[dict[str, tuple[str, str, str, int]]] = {
     "year": ("År", "Year", "", 0),
     "description": ("Beskrivning", "Description", "", 0),
     "kitchen": ("Kök", "Kitchen", "", 0),
+    "decision": ("Beslut", "Decision", "", 0),
+    "delta_if_flipped_sek_per_week": (
+        "Ändring om det vänds",
+        "Change if flipped",
+        "unit_sek_week",
+        0,
+    ),
     "base_value": ("Grundvärde", "Base value", "", 2),
     "low_value": ("Lågt värde", "Low value", "", 2),
     "high_value": ("Högt värde", "High value", "", 2),

@@ -140,6 +140,47 @@ def _frame_table(frame: pd.DataFrame, lang: str, *, css_class: str) -> str:
     )
 
 
+def _siting(comparison: Comparison, lang: str) -> str:
+    """The optimised mix's kitchens: opened or not, and the real cost of flipping each."""
+    import pandas as pd
+
+    parts = []
+    names = {k.id: str(k.name or k.id) for k in comparison.scenario.kitchens}
+    for result in comparison.results.values():
+        rep = result.siting
+        if rep is None:
+            continue
+        rows = []
+        for kid in [*rep.open_ids[1:], *rep.closed_ids]:
+            opened = kid in rep.open_ids
+            delta = (rep.delta_close_total_cost_sek if opened else rep.delta_total_cost_sek).get(
+                kid, math.nan
+            )
+            rows.append(
+                {
+                    "kitchen": names.get(kid, kid),
+                    "decision": t("siting_open" if opened else "siting_closed", lang),
+                    "delta_if_flipped_sek_per_week": delta,
+                }
+            )
+        if not rows:
+            continue
+        frame = pd.DataFrame(rows)
+        how = t(
+            "siting_chosen_by",
+            lang,
+            how=rep.chosen_by,
+            n=len(getattr(rep, "evaluations", ())),
+        )
+        parts.append(
+            f"<h3>{_esc(_model_title(comparison, result.name, lang))}</h3>"
+            f"<p>{_esc(t('siting_intro', lang))}</p>"
+            + _frame_table(frame, lang, css_class="maltid-siting")
+            + f"<p class='note'>{_esc(how)}</p>"
+        )
+    return "".join(parts)
+
+
 def _comparison_table(comparison: Comparison, lang: str) -> str:
     table = comparison.table
     columns = [c for c in TABLE_COLUMNS if c in table.columns]
@@ -324,6 +365,10 @@ def render_report(
             else f"<p class='note'>{_esc(t('not_computed', lang))}</p>"
         )
         out.append(f"<section id='{section}'><h2>{_esc(t(section, lang))}</h2>{body}</section>")
+
+    siting = _siting(comparison, lang)
+    if siting:
+        out.append(f"<section id='siting'><h2>{_esc(t('siting', lang))}</h2>{siting}</section>")
 
     assumptions = comparison.assumptions
     if assumptions is not None and len(assumptions):
