@@ -98,7 +98,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         ),
         "siting_open": "öppnas",
         "siting_closed": "öppnas inte",
-        "siting_chosen_by": "Valt av: {how}. Ruttplanerade alternativ: {n}.",
+        "siting_chosen_by": "Vald plan: {how}. Ruttplanerade alternativ: {n}.",
+        "chosen_by_mip": "optimeringsmodellens förslag",
+        "chosen_by_village_first": "varje kök lagar åt sin egen by (Ramsjömodellen)",
+        "chosen_by_central_only": "bara centralköket",
+        "chosen_by_flip": "lokal sökning (ett kök öppnat eller stängt i taget)",
         "sensitivity": "Känslighetsanalys",
         "sensitivity_intro": (
             "Hur totalkostnaden per vecka ändras när en parameter i taget ändras."
@@ -209,7 +213,11 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         ),
         "siting_open": "opened",
         "siting_closed": "not opened",
-        "siting_chosen_by": "Chosen by: {how}. Alternatives routed: {n}.",
+        "siting_chosen_by": "Plan chosen: {how}. Alternatives routed: {n}.",
+        "chosen_by_mip": "the optimisation model's proposal",
+        "chosen_by_village_first": "each kitchen cooks for its own village (Frame Lake)",
+        "chosen_by_central_only": "the central kitchen only",
+        "chosen_by_flip": "local search (one kitchen opened or closed at a time)",
         "sensitivity": "Sensitivity analysis",
         "sensitivity_intro": (
             "How the total weekly cost changes when one parameter at a time changes."

@@ -169,7 +169,7 @@ def _siting(comparison: Comparison, lang: str) -> str:
         how = t(
             "siting_chosen_by",
             lang,
-            how=rep.chosen_by,
+            how=t(f"chosen_by_{rep.chosen_by}", lang),
             n=len(getattr(rep, "evaluations", ())),
         )
         parts.append(
