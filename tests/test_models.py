@@ -6,6 +6,7 @@ hand-made travel matrices; no real person is involved.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
@@ -306,6 +307,34 @@ def test_every_recipient_served_and_meals_conserved(town: Any) -> None:
                 )
         assert carried == meals, name
         assert sum(d.days for d in plan.days) <= 7
+
+
+def test_big_day_is_split_into_sectors_with_their_share_of_vehicles() -> None:
+    sc, m = _town(n_centre=14, n_village=0, vehicles=4)
+    whole = models.solve_model(HOT7, _ctx(sc, m))
+    ctx = _ctx(sc, m, routing_cache={})
+    split_ctx = dataclasses.replace(ctx, max_stops_per_solve=5)
+    plan = models.solve_model(HOT7, split_ctx)
+    assert dict(plan.unserved) == {} and dict(whole.unserved) == {}
+    (day,) = plan.days
+    routes = day.plan.routes
+    # 14 stops, at most 5 per solve: 3 sectors, each with >= 1 of the 4 vans
+    solves = [k for k in split_ctx.routing_cache if k[0] == "central"]
+    assert len(solves) == 3
+    assert sorted(len(k[3]) for k in solves) == sorted(len(g) for g in _sectors_of(sc, 3))
+    assert sum(len(k[4]) for k in solves) == 4
+    assert len({r.vehicle_id for r in routes}) == len(routes)  # no van used twice
+    assert sorted(s for r in routes for s in r.stop_ids) == sorted(r.id for r in sc.recipients)
+    # a sector split never beats the whole day solved at once by more than noise
+    assert plan.days[0].plan.cost_sek >= 0.98 * whole.days[0].plan.cost_sek
+
+
+def _sectors_of(sc: SimpleNamespace, n: int) -> list[list[str]]:
+    k = sc.kitchens[0]
+    coslat = math.cos(math.radians(k.lat))
+    rs = sorted(sc.recipients, key=lambda r: r.id)
+    angles = [math.atan2(r.lat - k.lat, (r.lon - k.lon) * coslat) for r in rs]
+    return models.sweep_groups([r.id for r in rs], angles, [1.0] * len(rs), n)
 
 
 def test_hot_models_respect_windows_and_hot_holding(town: Any) -> None:

@@ -541,6 +541,9 @@ class SolverSpec(BaseModel):
         Search solutions per routing solve before it stops (count; machine-independent,
         so the same scenario gives the same plan everywhere); default
         ``200 + 2 x stops``. ``time_limit_s`` is then only a safety cap.
+    max_stops_per_solve : int
+        A kitchen's day with more stops is split into angular sectors of about equal
+        meals, one routing solve each (count, >= 2; default 150).
     """
 
     model_config = _FROZEN
@@ -549,6 +552,7 @@ class SolverSpec(BaseModel):
     siting_time_limit_s: float = Field(default=30.0, gt=0.0)
     mix_max_evaluations: int | None = Field(default=None, ge=1)
     solution_limit: int | None = Field(default=None, ge=1)
+    max_stops_per_solve: int = Field(default=150, ge=2)
 
 
 BreakEvenKind = Literal[

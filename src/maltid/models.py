@@ -151,6 +151,8 @@ class ModelContext:
         Routing solution limit (``None``: the routing module's size-based default).
     mix_max_evaluations : int or None
         Cap on open sets ``optimised_mix`` routes for real (``None``: 3 + 2 x candidates).
+    max_stops_per_solve : int
+        Larger kitchen-days are split into angular sectors (:func:`route_kitchen_day`).
     routing_cache : dict
         Memo of solved per-kitchen routing problems (filled as models are solved).
     """
@@ -163,6 +165,7 @@ class ModelContext:
     siting_time_limit_s: float = 30.0
     solution_limit: int | None = None
     mix_max_evaluations: int | None = None
+    max_stops_per_solve: int = 150
     routing_cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     _rows: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
 
@@ -196,6 +199,7 @@ class ModelContext:
             siting_time_limit_s=self.siting_time_limit_s,
             solution_limit=self.solution_limit,
             mix_max_evaluations=self.mix_max_evaluations,
+            max_stops_per_solve=self.max_stops_per_solve,
             routing_cache=self.routing_cache,
         )
 
@@ -214,8 +218,9 @@ def make_context(
     """Build a :class:`ModelContext` from a scenario (limits in seconds).
 
     Defaults: parameters from ``costs.parameters_for(scenario)``, limits (time limits,
-    ``solution_limit``) from ``scenario.solver``, seed from ``scenario.seed``. ``routing_cache`` may be shared
-    between contexts (e.g. the break-even re-solves): its keys hold every input of a
+    ``solution_limit``, ``max_stops_per_solve``) from ``scenario.solver``, seed from
+    ``scenario.seed``. ``routing_cache`` may be shared between contexts (e.g. the
+    break-even re-solves): its keys hold every input of a
     routing solve (sub-matrices, stops, vehicles with their rates, limit, seed).
     """
     if parameters is None:
@@ -238,6 +243,7 @@ def make_context(
         siting_time_limit_s=float(siting_time_limit_s),
         solution_limit=solution_limit,
         mix_max_evaluations=getattr(solver, "mix_max_evaluations", None),
+        max_stops_per_solve=int(getattr(solver, "max_stops_per_solve", 150)),
         routing_cache={} if routing_cache is None else routing_cache,
     )
 
@@ -477,14 +483,70 @@ def route_kitchen_day(
 
     The sub-matrix over the kitchen and its visits is cut from the context's matrix;
     stop ``hot`` follows the visit; the hot-holding limit is the scenario's.
+
+    Days with more than ``ctx.max_stops_per_solve`` stops are split first (cluster
+    first, route second): contiguous angular sectors around the kitchen of about equal
+    meals (:func:`sweep_groups`), at most one per vehicle, each with its share of the
+    vehicles (at least one, the rest by meals, largest remainder); each sector is solved
+    on its own and the plans are merged. This bounds the size of every solve (a
+    county's central kitchen may have 2,000 stops a day) at the price of routes never
+    crossing a sector border.
     """
+    vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
+    visits = sorted(visits, key=lambda v: v.recipient_id)
+    max_stops = int(ctx.max_stops_per_solve)
+    n_groups = min(math.ceil(len(visits) / max_stops), len(vehicles))
+    if n_groups <= 1:
+        return _solve_visits(ctx, kitchen_id, visits, vehicles)
+    kitchen = _kitchen(ctx, kitchen_id)
+    by_id = {str(r.id): r for r in ctx.scenario.recipients}
+    ids = [v.recipient_id for v in visits]
+    angles = _angles(ctx, kitchen, [by_id[i] for i in ids])
+    weight = [float(max(v.demand_meals, 1)) for v in visits]
+    groups = sweep_groups(ids, angles, weight, n_groups)
+    groups = [g for g in groups if g]
+    # one vehicle per sector, the rest by meals (largest remainder; ties by sector order)
+    g_weight = [sum(weight[ids.index(i)] for i in g) for g in groups]
+    spare = len(vehicles) - len(groups)
+    total = sum(g_weight) or 1.0
+    quota = [spare * w / total for w in g_weight]
+    count = [1 + math.floor(q) for q in quota]
+    rest = len(vehicles) - sum(count)
+    for k in sorted(range(len(groups)), key=lambda k: (-(quota[k] - math.floor(quota[k])), k))[
+        :rest
+    ]:
+        count[k] += 1
+    by_visit = {v.recipient_id: v for v in visits}
+    plans = []
+    first = 0
+    for g, c in zip(groups, count, strict=True):
+        plans.append(
+            _solve_visits(ctx, kitchen_id, [by_visit[i] for i in g], vehicles[first : first + c])
+        )
+        first += c
+    logger.debug(
+        "%s: %d stops split into %d sectors of at most about %d stops",
+        kitchen_id,
+        len(visits),
+        len(groups),
+        max_stops,
+    )
+    return merge_plans(plans)
+
+
+def _solve_visits(
+    ctx: ModelContext, kitchen_id: str, visits: Sequence[Visit], vehicles: Sequence[Any]
+) -> RoutingPlan:
+    """Solve one kitchen's visits with the given vehicles (memoised on every input)."""
     from maltid.routing import RoutingProblem, Stop, solve
 
     visits = sorted(visits, key=lambda v: v.recipient_id)
+    vehicles = tuple(vehicles)
     rows = [ctx.row(kitchen_id)] + [ctx.row(v.recipient_id) for v in visits]
     idx = np.asarray(rows, dtype=np.int64)
-    t = np.asarray(ctx.matrix.time_s, dtype=float)[np.ix_(idx, idx)]
-    d = np.asarray(ctx.matrix.distance_m, dtype=float)[np.ix_(idx, idx)]
+    # cut first, then widen: the matrix is float32 and may be county-sized
+    t = np.asarray(ctx.matrix.time_s)[np.ix_(idx, idx)].astype(float)
+    d = np.asarray(ctx.matrix.distance_m)[np.ix_(idx, idx)].astype(float)
     service_s = float(ctx.scenario.fleet.service_s)
     stops = tuple(
         Stop(
@@ -498,7 +560,6 @@ def route_kitchen_day(
         )
         for k, v in enumerate(visits)
     )
-    vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
     hold = float(ctx.scenario.delivery.max_hot_holding_s)
     key = (
         kitchen_id,
