@@ -485,53 +485,68 @@ def route_kitchen_day(
     stop ``hot`` follows the visit; the hot-holding limit is the scenario's.
 
     Days with more than ``ctx.max_stops_per_solve`` stops are split first (cluster
-    first, route second): contiguous angular sectors around the kitchen of about equal
-    meals (:func:`sweep_groups`), at most one per vehicle, each with its share of the
-    vehicles (at least one, the rest by meals, largest remainder); each sector is solved
-    on its own and the plans are merged. This bounds the size of every solve (a
-    county's central kitchen may have 2,000 stops a day) at the price of routes never
-    crossing a sector border.
+    first, route second) into the kitchen's fixed angular sectors (:func:`_sectors`),
+    each with its share of the vehicles; each sector is solved on its own and the plans
+    are merged. This bounds the size of every solve (a county's central kitchen may have
+    2,000 stops a day) at the price of routes never crossing a sector border.
     """
     vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
     visits = sorted(visits, key=lambda v: v.recipient_id)
     max_stops = int(ctx.max_stops_per_solve)
-    n_groups = min(math.ceil(len(visits) / max_stops), len(vehicles))
-    if n_groups <= 1:
+    if len(visits) <= max_stops or len(vehicles) <= 1:
         return _solve_visits(ctx, kitchen_id, visits, vehicles)
-    kitchen = _kitchen(ctx, kitchen_id)
-    by_id = {str(r.id): r for r in ctx.scenario.recipients}
-    ids = [v.recipient_id for v in visits]
-    angles = _angles(ctx, kitchen, [by_id[i] for i in ids])
-    weight = [float(max(v.demand_meals, 1)) for v in visits]
-    groups = sweep_groups(ids, angles, weight, n_groups)
-    groups = [g for g in groups if g]
-    # one vehicle per sector, the rest by meals (largest remainder; ties by sector order)
-    g_weight = [sum(weight[ids.index(i)] for i in g) for g in groups]
-    spare = len(vehicles) - len(groups)
-    total = sum(g_weight) or 1.0
-    quota = [spare * w / total for w in g_weight]
-    count = [1 + math.floor(q) for q in quota]
-    rest = len(vehicles) - sum(count)
-    for k in sorted(range(len(groups)), key=lambda k: (-(quota[k] - math.floor(quota[k])), k))[
-        :rest
-    ]:
-        count[k] += 1
-    by_visit = {v.recipient_id: v for v in visits}
+    sector_of, shares = _sectors(ctx, kitchen_id, len(vehicles))
+    by_sector: dict[int, list[Visit]] = {}
+    for v in visits:
+        by_sector.setdefault(sector_of[v.recipient_id], []).append(v)
     plans = []
     first = 0
-    for g, c in zip(groups, count, strict=True):
-        plans.append(
-            _solve_visits(ctx, kitchen_id, [by_visit[i] for i in g], vehicles[first : first + c])
-        )
-        first += c
-    logger.debug(
-        "%s: %d stops split into %d sectors of at most about %d stops",
-        kitchen_id,
-        len(visits),
-        len(groups),
-        max_stops,
-    )
+    for k, count in enumerate(shares):
+        if by_sector.get(k):
+            plans.append(
+                _solve_visits(ctx, kitchen_id, by_sector[k], vehicles[first : first + count])
+            )
+        first += count
+    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(by_sector))
     return merge_plans(plans)
+
+
+def _sectors(
+    ctx: ModelContext, kitchen_id: str, n_vehicles: int
+) -> tuple[dict[str, int], list[int]]:
+    """Fixed angular sectors around a kitchen over ALL the scenario's recipients.
+
+    ``ceil(recipients / max_stops_per_solve)`` sectors (at most one per vehicle) of about
+    equal meals (:func:`sweep_groups`), and the vehicles each gets: one, the rest by
+    meals (largest remainder; ties by sector). Both depend only on the scenario, never
+    on the day's visits, so a change in one village (a kitchen opened in a flip of
+    ``optimised_mix``) re-routes only that village's sector: the others are memo hits.
+    """
+    rs = sorted(ctx.scenario.recipients, key=lambda r: str(r.id))
+    # the memo is shared by scenario variants (break-even): key on the recipients too
+    who = tuple((str(r.id), float(r.lat), float(r.lon), int(r.meals_per_week)) for r in rs)
+    key = ("sectors", kitchen_id, n_vehicles, ctx.max_stops_per_solve, who)
+    hit = ctx.routing_cache.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    ids = [str(r.id) for r in rs]
+    weight = [float(max(max(meals_by_day(r.meals_per_week)), 1)) for r in rs]
+    n_groups = max(1, min(math.ceil(len(rs) / int(ctx.max_stops_per_solve)), n_vehicles))
+    groups = sweep_groups(ids, _angles(ctx, _kitchen(ctx, kitchen_id), rs), weight, n_groups)
+    groups = [g for g in groups if g]
+    w_of = dict(zip(ids, weight, strict=True))
+    g_weight = [sum(w_of[i] for i in g) for g in groups]
+    spare = n_vehicles - len(groups)
+    total = sum(g_weight) or 1.0
+    quota = [spare * w / total for w in g_weight]
+    shares = [1 + math.floor(q) for q in quota]
+    rest = n_vehicles - sum(shares)
+    by_remainder = sorted(range(len(groups)), key=lambda k: (math.floor(quota[k]) - quota[k], k))
+    for k in by_remainder[:rest]:
+        shares[k] += 1
+    sector_of = {i: k for k, g in enumerate(groups) for i in g}
+    ctx.routing_cache[key] = (sector_of, shares)
+    return sector_of, shares
 
 
 def _solve_visits(
