@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from maltid.errors import InputError, ScenarioError
 from maltid.io import atomic_write_csv
 
@@ -31,6 +33,9 @@ __all__ = ["ParamGrid", "expand_grid", "parse_param", "run_batch", "run_sweep"]
 logger = logging.getLogger("maltid")
 
 Progress = Callable[[str, int, int], None]
+
+#: Seconds to wait for a remote dask scheduler before giving up.
+_CONNECT_TIMEOUT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +63,7 @@ def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: b
     from maltid.export import inputs_digest, is_complete, write_outputs
 
     folder = Path(out_dir) / job.key
-    base: dict[str, Any] = {"scenario": job.key, "folder": str(folder)}
-    base.update({name: value for name, value in job.variant})
+    base = _base_row(job)
     try:
         scenario = job.scenario if job.scenario is not None else load_scenario(_path(job))
         options = {"lang": lang, "show_recipients": show_recipients, "variant": job.variant}
@@ -84,6 +88,14 @@ def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: b
         ]
 
 
+def _base_row(job: _Job) -> dict[str, Any]:
+    # ``folder`` is relative to the summary's folder, so that summary.csv does not depend
+    # on where the batch was written (serial and distributed runs give identical files).
+    base: dict[str, Any] = {"scenario": job.key, "folder": job.key}
+    base.update({name: value for name, value in job.variant})
+    return base
+
+
 def _rows_from_table(table: pd.DataFrame, base: dict, *, status: str, resumed: bool) -> list[dict]:
     rows = []
     for rec in table.to_dict(orient="records"):
@@ -94,30 +106,45 @@ def _rows_from_table(table: pd.DataFrame, base: dict, *, status: str, resumed: b
 def _rows_from_folder(folder: Path, base: dict, *, status: str, resumed: bool) -> list[dict]:
     import pandas as pd
 
-    table = pd.read_csv(folder / "comparison.csv")
+    # round_trip: the floats read back equal the ones written (pandas' default parser
+    # may be off by one ulp), so a resumed summary is identical to a computed one.
+    table = pd.read_csv(folder / "comparison.csv", float_precision="round_trip")
     return _rows_from_table(table, base, status=status, resumed=resumed)
 
 
 def _prebuild_networks(jobs: Sequence[_Job]) -> None:
-    """Build each distinct network once, here, so that workers only read the cache."""
-    from maltid.config import load_scenario
-    from maltid.network import load_network
+    """Build each distinct network and travel matrix once, here, before any job starts.
 
-    seen: set[str] = set()
+    Workers then read both from the disk cache (``MALTID_CACHE_DIR``; on a remote cluster
+    it must be a folder every worker and this process share) instead of each rebuilding
+    them. Errors are left for the jobs themselves to report.
+    """
+    from maltid.comparison import _points
+    from maltid.config import load_scenario
+    from maltid.matrix import travel_matrix
+    from maltid.network import load_network, snap
+
+    networks: dict[str, Any] = {}
+    points_seen: set[tuple[str, bytes]] = set()
     for job in jobs:
         try:
             scenario = job.scenario if job.scenario is not None else load_scenario(_path(job))
-        except InputError:
-            continue  # reported by the job itself
-        spec = scenario.network
-        key = spec.model_dump_json() if hasattr(spec, "model_dump_json") else repr(spec)
-        if key in seen:
+            spec = scenario.network
+            key = spec.model_dump_json() if hasattr(spec, "model_dump_json") else repr(spec)
+            if key not in networks:
+                logger.info("%s: building the road network once for the batch", job.key)
+                networks[key] = load_network(spec)
+            net = networks[key]
+            ids, lat, lon = _points(scenario)
+            warn_m = float(getattr(spec, "snap_warn_m", 2000.0))
+            nodes = snap(net, ids, lat, lon, warn_beyond_m=warn_m).node
+            seen = (str(net.cache_key), np.asarray(nodes, dtype=np.int64).tobytes())
+            if seen not in points_seen:
+                points_seen.add(seen)
+                travel_matrix(net, ids, nodes, use_cache=True)
+        except Exception as exc:  # the job reports it (bad input or failure)
+            logger.debug("%s: prebuild skipped (%s)", job.key, exc)
             continue
-        seen.add(key)
-        try:
-            load_network(spec)
-        except InputError:
-            continue  # reported by the job itself
 
 
 def _execute(
@@ -133,6 +160,9 @@ def _execute(
 ) -> pd.DataFrame:
     import pandas as pd
 
+    # workers run in other processes (other machines, other working directories): every
+    # path they see must be absolute
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     total = len(jobs)
     if progress:
@@ -154,7 +184,15 @@ def _execute(
             )
             client = Client(cluster)
         else:
-            client = Client(scheduler)
+            try:
+                client = Client(scheduler, timeout=_CONNECT_TIMEOUT_S)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise InputError(
+                    f"--scheduler {scheduler}: cannot connect to a dask scheduler there "
+                    f"({type(exc).__name__}: {exc}) (fix: start one with `dask scheduler` "
+                    "and give its tcp://HOST:PORT address, or use --workers N for a local "
+                    "cluster)"
+                ) from None
         try:
             futures = {
                 client.submit(_run_job, job, str(out), lang, show_recipients, force, pure=False): i
@@ -167,7 +205,7 @@ def _execute(
                 except Exception as exc:  # a worker died: report, keep going
                     results[i] = [
                         {
-                            "scenario": jobs[i].key,
+                            **_base_row(jobs[i]),
                             "status": "failed",
                             "error": f"worker failure: {type(exc).__name__}: {exc}",
                             "resumed": False,
@@ -226,7 +264,7 @@ def run_batch(
         ``summary.csv``: a row per scenario × model, with ``status`` (ok, bad_input,
         failed) and ``error``.
     """
-    paths = [Path(p) for p in scenarios]
+    paths = [Path(p).resolve() for p in scenarios]
     jobs = [
         _Job(key=k, path=p, scenario=None) for k, p in zip(_job_keys(paths), paths, strict=True)
     ]
@@ -312,7 +350,7 @@ def run_sweep(
     """
     from maltid.config import load_scenario
 
-    scenario = load_scenario(scenario_path)
+    scenario = load_scenario(Path(scenario_path).resolve())
     grids = [parse_param(p) for p in params]
     jobs = [
         _Job(key=key, path=None, scenario=variant, variant=pairs)
