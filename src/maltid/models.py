@@ -1360,7 +1360,7 @@ def solve_optimised_mix(
 
     The siting MIP's delivery cost is an estimate, so its choice is not trusted blindly.
     Every candidate open set below is routed for real and priced with ``price``; the
-    cheapest wins (ties: the earlier one):
+    plan serving the most recipients wins, then the cheapest (ties: the earlier one):
 
     1. the MIP's own choice on the estimated costs;
     2. every candidate open, each serving its own village first (the Frame Lake plan of
@@ -1401,7 +1401,7 @@ def solve_optimised_mix(
         ev = _MixEval(opened, cost, plan, obj, how)
         order.append((tuple(k for k in cands if k in opened), cost))
         old = evals.get(opened)
-        if old is None or cost < old.cost_sek:
+        if old is None or (len(plan.unserved), cost) < (len(old.plan.unserved), old.cost_sek):
             evals[opened] = ev
         return ev
 
@@ -1427,7 +1427,9 @@ def solve_optimised_mix(
         exact(frozenset(), "central_only")
 
     def best() -> _MixEval:
-        return min(evals.values(), key=lambda e: e.cost_sek)  # min keeps the first of ties
+        # serving more recipients comes first: a plan that drops recipients is not
+        # cheaper, it is incomplete; then the cost (min keeps the first of ties)
+        return min(evals.values(), key=lambda e: (len(e.plan.unserved), e.cost_sek))
 
     current = best()
     while len(order) < max_evaluations:
