@@ -329,6 +329,26 @@ def test_big_day_is_split_into_sectors_with_their_share_of_vehicles() -> None:
     assert plan.days[0].plan.cost_sek >= 0.98 * whole.days[0].plan.cost_sek
 
 
+def test_sector_that_must_drop_stops_gets_the_unused_vans_of_another() -> None:
+    noon = 12 * 3600.0
+    ks = [_kitchen("central", "central", 60.0, 15.0)]
+    east = [_recipient(f"e{i}", 60.0 + 0.002 * i, 15.03, 7) for i in range(4)]
+    # four recipients west who all want their meal at exactly 12:00: one van each
+    west = [
+        _recipient(f"w{i}", 60.0 + 0.004 * i, 14.97, 7, window_start_s=noon, window_end_s=noon)
+        for i in range(4)
+    ]
+    sc, m = _scenario(ks, east + west, vehicles=5, models_=(HOT7,))
+    ctx = dataclasses.replace(_ctx(sc, m, routing_cache={}), max_stops_per_solve=4)
+    _sector_of, shares = models._sectors(ctx, "central", 5)
+    assert len(shares) == 2 and sum(shares) == 5 and min(shares) == 2  # by meals: 3 + 2
+    plan = models.solve_model(HOT7, ctx)
+    assert dict(plan.unserved) == {}  # only possible once the west sector has four vans
+    (day,) = plan.days
+    west_routes = [r for r in day.plan.routes if r.stop_ids[0].startswith("w")]
+    assert len(west_routes) == 4 and len({r.vehicle_id for r in day.plan.routes}) == 5
+
+
 def _sectors_of(sc: SimpleNamespace, n: int) -> list[list[str]]:
     k = sc.kitchens[0]
     coslat = math.cos(math.radians(k.lat))

@@ -1,8 +1,9 @@
 """Tests of the PyVRP routing backend (``maltid.routing.solve(..., backend="pyvrp")``).
 
 Checked by the same independent checker and brute-force optimum as the OR-Tools backend
-(``routing_helpers.py``; they never use the solver's numbers for the schedule or cost). All recipients are synthetic; travel
-times are whole seconds so that the 0.1 s time scale is exact.
+(``routing_helpers.py``; they never use the solver's numbers for the schedule or cost).
+All recipients are synthetic; travel times are whole seconds so that the 0.1 s time
+scale is exact.
 """
 
 from __future__ import annotations

@@ -9,8 +9,22 @@ from importlib import metadata
 __all__ = ["show_versions", "versions"]
 
 _KEY_PACKAGES = (
-    "maltid", "ortools", "osmnx", "networkx", "scipy", "numpy", "pandas", "geopandas",
-    "shapely", "pyproj", "folium", "pyrosm", "pydantic", "typer", "pyvrp", "dask",
+    "maltid",
+    "ortools",
+    "osmnx",
+    "networkx",
+    "scipy",
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "folium",
+    "pyrosm",
+    "pydantic",
+    "typer",
+    "pyvrp",
+    "dask",
     "distributed",
 )
 

@@ -486,9 +486,11 @@ def route_kitchen_day(
 
     Days with more than ``ctx.max_stops_per_solve`` stops are split first (cluster
     first, route second) into the kitchen's fixed angular sectors (:func:`_sectors`),
-    each with its share of the vehicles; each sector is solved on its own and the plans
-    are merged. This bounds the size of every solve (a county's central kitchen may have
-    2,000 stops a day) at the price of routes never crossing a sector border.
+    each with its share of the vehicles; each sector is solved on its own; vans a sector
+    leaves unused move to sectors that had to drop stops, which are solved again (up to
+    three rounds); the plans are merged. This bounds the size of every solve (a county's
+    central kitchen may have 2,000 stops a day) at the price of routes never crossing a
+    sector border.
     """
     vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
     visits = sorted(visits, key=lambda v: v.recipient_id)
@@ -499,16 +501,33 @@ def route_kitchen_day(
     by_sector: dict[int, list[Visit]] = {}
     for v in visits:
         by_sector.setdefault(sector_of[v.recipient_id], []).append(v)
-    plans = []
+    fleet: dict[int, list[Any]] = {}
     first = 0
     for k, count in enumerate(shares):
-        if by_sector.get(k):
-            plans.append(
-                _solve_visits(ctx, kitchen_id, by_sector[k], vehicles[first : first + count])
-            )
+        fleet[k] = list(vehicles[first : first + count])
         first += count
-    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(by_sector))
-    return merge_plans(plans)
+    active = sorted(by_sector)
+    plans = {k: _solve_visits(ctx, kitchen_id, by_sector[k], fleet[k]) for k in active}
+    # Rebalance: a far sector may need more vans than its share of meals gives it. Vans
+    # left unused by sectors that dropped nobody go, in sector order, to the sectors
+    # that dropped stops, which are solved again (an unused van costs nothing).
+    for _ in range(3):
+        needy = [k for k in active if any(u.code == "dropped" for u in plans[k].unserved)]
+        spare: list[Any] = []
+        for k in list(fleet):
+            if k in needy:
+                continue
+            used = {r.vehicle_id for r in plans[k].routes} if k in plans else set()
+            spare += [v for v in fleet[k] if v.id not in used]
+            fleet[k] = [v for v in fleet[k] if v.id in used]
+        if not needy or not spare:
+            break
+        for j, v in enumerate(spare):
+            fleet[needy[j % len(needy)]].append(v)
+        for k in needy:
+            plans[k] = _solve_visits(ctx, kitchen_id, by_sector[k], fleet[k])
+    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(active))
+    return merge_plans([plans[k] for k in active])
 
 
 def _sectors(
