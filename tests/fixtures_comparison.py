@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 import networkx as nx
@@ -432,3 +433,19 @@ def make_comparison(
         break_even=break_even,
         sensitivity=sensitivity,
     )
+
+
+class _StartTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def start_tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of an HTML page or fragment with its attributes, in order."""
+    parser = _StartTags()
+    parser.feed(page)
+    return parser.tags

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -55,19 +54,8 @@ def overlay_names(page: str) -> list[str]:
     ]
 
 
-class _Collect(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
 def parse(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
-    parser = _Collect()
-    parser.feed(fragment)
-    return parser.tags
+    return fc.start_tags(fragment)
 
 
 def test_no_cdn_references(page: str) -> None:

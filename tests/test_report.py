@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -27,19 +26,8 @@ def comparison(grid_geometry: None) -> maltid.Comparison:
     return fc.make_comparison(kitchen_name=fc.HOSTILE_NAME)
 
 
-class _Doc(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
 def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
-    doc = _Doc()
-    doc.feed(page)
-    return doc.tags
+    return fc.start_tags(page)
 
 
 def outside_iframe(page: str) -> str:

@@ -8,83 +8,37 @@ scale is exact.
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import numpy as np
 import pytest
 
 from maltid.errors import RoutingInputError
 from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle, solve
-from routing_helpers import H, brute_force
+from routing_helpers import H, brute_force, random_problem
 from routing_helpers import check_plan as check
+from routing_helpers import line_problem as shared_line_problem
 
 
 def tiny_problem(seed: int) -> RoutingProblem:
-    """5-6 synthetic stops, 1-2 kitchens, 1-3 vehicles with different rates; no hot limit."""
-    rng = np.random.default_rng(100 + seed)
-    n_depots = 1 + seed % 2
-    n_stops = 6 if seed % 3 == 0 else 5
-    n = n_depots + n_stops
-    xy = rng.uniform(0, 15_000, size=(n, 2))
-    dist = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)))
-    time_s = np.rint(dist / (45 / 3.6))
-    stops = []
-    for k in range(n_stops):
-        ws = 11 * H + float(rng.integers(0, 4)) * 900
-        stops.append(
-            Stop(
-                id=f"r{k}",
-                index=n_depots + k,
-                demand_meals=int(rng.integers(1, 4)),
-                window_start_s=ws,
-                window_end_s=ws + float(rng.integers(1, 8)) * 900,
-                service_s=float(rng.integers(1, 5)) * 60,
-                hot=bool(rng.integers(0, 2)),  # no limit: hot flag has no effect
-            )
-        )
-    vehicles = [
-        Vehicle(
-            id=f"v{j}",
-            depot_index=j % n_depots,
-            capacity_meals=int(rng.integers(4, 10)),
-            cost_per_km_sek=float(rng.choice([2.5, 4.0])),
-            cost_per_hour_sek=float(rng.choice([0.0, 180.0, 360.0])),
-            fixed_cost_sek=float(rng.choice([0.0, 150.0])),
-            start_s=10.5 * H,
-            max_shift_s=float(rng.choice([1.0, 2.0, 3.0])) * H,
-        )
-        for j in range(1 + seed % 3)
-    ]
-    return RoutingProblem(
-        time_s=time_s,
-        distance_m=dist,
-        stops=tuple(stops),
-        vehicles=tuple(vehicles),
-        max_hot_holding_s=None,
-        depot_ids={k: f"kitchen{k}" for k in range(n_depots)},
-        drop_penalty_sek=10_000.0,
+    """The OR-Tools tests' random instances (5-6 stops, 1-2 kitchens, 1-3 vehicles with
+    different rates) without a hot-holding limit, which PyVRP cannot express."""
+    return dataclasses.replace(
+        random_problem(100 + seed), max_hot_holding_s=None, drop_penalty_sek=10_000.0
     )
 
 
-def line_problem(
-    stops: tuple[Stop, ...] | None = None,
-    vehicles: tuple[Vehicle, ...] | None = None,
-    max_hot_holding_s: float | None = None,
-    time_s: np.ndarray | None = None,
-) -> RoutingProblem:
-    """Kitchen at 0 and points 1..4 on a line, 600 s and 10 km apart per step."""
-    pos = np.arange(5, dtype=float)
-    t = np.abs(pos[:, None] - pos[None, :]) * 600.0
-    if stops is None:
-        stops = tuple(Stop(f"r{i}", i, 2, 10 * H, 13 * H, 120.0, False) for i in range(1, 5))
-    if vehicles is None:
-        vehicles = (Vehicle("v0", 0, 10, 2.5, 200.0, 100.0, 10 * H, 4 * H),)
-    return RoutingProblem(
-        time_s=t if time_s is None else time_s,
-        distance_m=t / 600.0 * 10_000.0,
-        stops=stops,
-        vehicles=vehicles,
-        max_hot_holding_s=max_hot_holding_s,
-        depot_ids={0: "central"},
+def line_problem(**overrides: Any) -> RoutingProblem:
+    """The shared line instance with cold stops and no hot-holding limit; a ``time_s``
+    override also sets the distances (10 km per 600 s)."""
+    overrides.setdefault(
+        "stops", tuple(Stop(f"r{i}", i, 2, 10 * H, 13 * H, 120.0, False) for i in range(1, 5))
     )
+    overrides.setdefault("max_hot_holding_s", None)
+    if "time_s" in overrides:
+        overrides.setdefault("distance_m", np.asarray(overrides["time_s"]) / 600.0 * 10_000.0)
+    return shared_line_problem(**overrides)
 
 
 def solve_pyvrp(p: RoutingProblem, seed: int = 0) -> RoutingPlan:

@@ -174,6 +174,13 @@ ShowOpt = Annotated[
         help="Show exact recipient positions on the map (personal data: off by default).",
     ),
 ]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", min=1, help="Worker processes (a local dask cluster).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Address of a dask scheduler, e.g. tcp://host:8786."),
+]
 
 
 def _check_lang(lang: str) -> str:
@@ -290,13 +297,8 @@ def compare_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Recompute scenarios that are already complete.")
     ] = False,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes (a local dask cluster).")
-    ] = 1,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a dask scheduler, e.g. tcp://host:8786."),
-    ] = None,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Compare delivery models for one or more scenarios.
 
@@ -349,13 +351,8 @@ def sweep(
     force: Annotated[
         bool, typer.Option("--force", help="Recompute variants that are already complete.")
     ] = False,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Worker processes (a local dask cluster).")
-    ] = 1,
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Address of a dask scheduler, e.g. tcp://host:8786."),
-    ] = None,
+    workers: WorkersOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Expand a parameter grid over one scenario; one summary row per variant × model.
 

@@ -560,6 +560,13 @@ def _filter_graph(graph: nx.MultiDiGraph) -> int:
     return len(drop)
 
 
+def _filtered(graph: nx.MultiDiGraph) -> _Loaded:
+    """Count a read graph's nodes and edges, then keep only drivable edges (in place)."""
+    raw_nodes, raw_edges = graph.number_of_nodes(), graph.number_of_edges()
+    dropped = _filter_graph(graph)
+    return _Loaded(graph, raw_nodes, raw_edges, dropped)
+
+
 def _read_graphml(path: Path) -> _Loaded:
     try:
         graph = ox.load_graphml(path)
@@ -569,9 +576,7 @@ def _read_graphml(path: Path) -> _Loaded:
             f"(fix: give a GraphML file written by `maltid network build --out x.graphml` or "
             f"osmnx.save_graphml)"
         ) from exc
-    raw_nodes, raw_edges = graph.number_of_nodes(), graph.number_of_edges()
-    dropped = _filter_graph(graph)
-    return _Loaded(graph, raw_nodes, raw_edges, dropped)
+    return _filtered(graph)
 
 
 def _download(place: str | None, bbox: Sequence[float] | None) -> _Loaded:  # pragma: no cover
@@ -598,9 +603,7 @@ def _download(place: str | None, bbox: Sequence[float] | None) -> _Loaded:  # pr
             f"name / bbox (west, south, east, north) and the internet connection, or give a "
             f"local OSM extract as network.osm)"
         ) from exc
-    raw_nodes, raw_edges = graph.number_of_nodes(), graph.number_of_edges()
-    dropped = _filter_graph(graph)
-    return _Loaded(graph, raw_nodes, raw_edges, dropped)
+    return _filtered(graph)
 
 
 # --------------------------------------------------------------------------- pipeline

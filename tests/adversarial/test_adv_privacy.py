@@ -22,6 +22,8 @@ from typing import Any
 import adv_helpers as h
 import pytest
 
+from browser_util import wait_for
+
 SCRIPT = "<script>window.__pwned=1</script>"
 ATTR = '" onmouseover="window.__pwned=1'
 IMG = '<img src=x onerror="window.__pwned=1">'
@@ -151,16 +153,6 @@ def test_hostile_strings_are_escaped_in_html(run: tuple[Path, str]) -> None:
         assert 'onmouseover="window.__pwned' not in text, page
 
 
-def _wait(drv: Any, script: str, timeout_s: float = 15.0) -> Any:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        value = drv.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for: {script}")
-
-
 _POKE = (
     "var n=0;document.querySelectorAll('*').forEach(function(e){"
     "['mouseover','mouseenter','click','focus'].forEach(function(t){"
@@ -172,8 +164,8 @@ _POKE = (
 def test_no_injected_script_runs_in_map(chromium: Any, run: tuple[Path, str]) -> None:
     out, _ = run
     chromium.get((out / "scenario" / "map.html").as_uri())
-    _wait(chromium, "return document.readyState === 'complete'")
-    _wait(chromium, "return document.querySelector('.leaflet-container') !== null")
+    wait_for(chromium, "return document.readyState === 'complete'")
+    wait_for(chromium, "return document.querySelector('.leaflet-container') !== null")
     assert chromium.execute_script(_POKE) > 0  # hover and click every element
     time.sleep(0.3)
     assert chromium.execute_script("return typeof window.__pwned") == "undefined"
@@ -189,7 +181,7 @@ def test_no_injected_script_runs_in_report_or_its_iframe(
 
     out, _ = run
     chromium.get((out / "scenario" / "report.html").as_uri())
-    _wait(chromium, "return document.readyState === 'complete'")
+    wait_for(chromium, "return document.readyState === 'complete'")
     # the hostile scenario name is shown as text
     assert SCRIPT in chromium.execute_script("return document.body.innerText")
     chromium.execute_script(_POKE)
@@ -199,7 +191,7 @@ def test_no_injected_script_runs_in_report_or_its_iframe(
     for frame in frames:
         chromium.switch_to.frame(frame)
         try:
-            _wait(chromium, "return document.readyState === 'complete'")
+            wait_for(chromium, "return document.readyState === 'complete'")
             chromium.execute_script(_POKE)
             time.sleep(0.3)
             assert chromium.execute_script("return typeof window.__pwned") == "undefined"
