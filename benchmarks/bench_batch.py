@@ -13,7 +13,7 @@
 RSS columns: ``RSS MB`` is the resident set at the end of the stage, ``peak MB`` the peak
 of this process so far (``ru_maxrss``, monotone). Siting and routing are timed by wrapping
 ``maltid.siting.solve_siting`` and ``maltid.routing.solve`` (they interleave inside the
-``models`` stage of :func:`maltid.comparison.compare`); ``models (rest)`` is the remainder.
+``models`` stage of :func:`maltid.pipeline.compare`); ``models (rest)`` is the remainder.
 
 Last line: ``batch_speedup=<x> county_wall_s=<s> county_peak_rss_mb=<m>``.
 
@@ -68,7 +68,7 @@ def bench_speedup(
     n_variants: int, time_limit_s: float | None, demo_recipients: int, work: Path
 ) -> float:
     import maltid
-    from maltid.batch import ParamGrid, _execute, _Job, expand_grid
+    from maltid.faces.batch import ParamGrid, _execute, _Job, expand_grid
 
     scenario_path = maltid.write_demo(
         work / "demo", seed=1, n_recipients=demo_recipients, overwrite=True
@@ -160,8 +160,8 @@ def bench_county(
     import maltid
     import maltid.routing
     import maltid.siting
-    from maltid.comparison import compare
-    from maltid.export import write_outputs
+    from maltid.faces.export import write_outputs
+    from maltid.pipeline import compare
 
     # (stage, wall s, RSS MB at its end, peak MB so far)
     stages: list[tuple[str, float, float, float]] = []

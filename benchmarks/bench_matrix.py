@@ -6,7 +6,7 @@ Run from the repository root::
 
 For ``liechtenstein.osm.pbf`` and ``north-bayreuth.osm.gz`` (shared data) it prints the
 build time without cache, the cached load time, the time of the n×n matrix
-(``maltid.matrix.travel_matrix``) and networkx's per-source Dijkstra
+(``maltid.network.matrix.travel_matrix``) and networkx's per-source Dijkstra
 (``nx.single_source_dijkstra_path_length``, weight travel_time) timed on a subset of
 sources in the same process and extrapolated to n sources. The last line is
 ``matrix_speedup_vs_networkx=<x> matrix_1000_s=<s>`` for the network whose matrix took
@@ -25,8 +25,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from maltid.matrix import travel_matrix
 from maltid.network import build_network, snap
+from maltid.network.matrix import travel_matrix
 
 NETWORKS = ("liechtenstein.osm.pbf", "north-bayreuth.osm.gz")
 

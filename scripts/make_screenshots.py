@@ -21,8 +21,8 @@ import tempfile
 from pathlib import Path
 
 import maltid
-from maltid.comparison import compare
-from maltid.export import write_outputs
+from maltid.faces.export import write_outputs
+from maltid.pipeline import compare
 
 logger = logging.getLogger("maltid")
 

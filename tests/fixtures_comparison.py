@@ -156,7 +156,7 @@ def grid_route_coords(net: Any, nodes: list[int]) -> list[tuple[float, float]]:
 
 
 def install_grid_geometry(monkeypatch: Any) -> None:
-    """Make ``maltid.matrix.route_coords`` draw along the grid, for this test only.
+    """Make ``maltid.network.matrix.route_coords`` draw along the grid, for this test only.
 
     The fixture network is a plain grid graph, not a ``RoadNetwork``; while ``matrix.py``
     is absent a stand-in module is registered (the map only needs ``route_coords``).
@@ -167,10 +167,10 @@ def install_grid_geometry(monkeypatch: Any) -> None:
     import maltid
 
     try:
-        import maltid.matrix as matrix_module
+        import maltid.network.matrix as matrix_module
     except ImportError:
-        matrix_module = types.ModuleType("maltid.matrix")
-        monkeypatch.setitem(sys.modules, "maltid.matrix", matrix_module)
+        matrix_module = types.ModuleType("maltid.network.matrix")
+        monkeypatch.setitem(sys.modules, "maltid.network.matrix", matrix_module)
         monkeypatch.setattr(maltid, "matrix", matrix_module, raising=False)
     monkeypatch.setattr(matrix_module, "route_coords", grid_route_coords, raising=False)
 

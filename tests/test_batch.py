@@ -1,4 +1,4 @@
-"""Tests of maltid.batch through the installed CLI: serial vs a real dask cluster.
+"""Tests of maltid.faces.batch through the installed CLI: serial vs a real dask cluster.
 
 A real ``dask.distributed.LocalCluster`` (2 worker processes, 1 thread each) is started
 here and ``maltid compare ... --scheduler tcp://...`` / ``maltid sweep ... --scheduler``
@@ -226,11 +226,11 @@ def test_sweep_writes_a_row_per_variant_and_model(batch: dict[str, Any]) -> None
 def test_unreachable_scheduler_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import maltid.batch
-    from maltid.batch import run_batch
+    import maltid.faces.batch
     from maltid.errors import InputError
+    from maltid.faces.batch import run_batch
 
-    monkeypatch.setattr(maltid.batch, "_CONNECT_TIMEOUT_S", 2.0)
+    monkeypatch.setattr(maltid.faces.batch, "_CONNECT_TIMEOUT_S", 2.0)
 
     with pytest.raises(InputError, match="cannot connect to a dask scheduler"):
         run_batch([tmp_path / "x.toml"], tmp_path / "out", scheduler="tcp://127.0.0.1:1")

@@ -16,7 +16,7 @@ import pytest
 
 import fixtures_comparison as fc
 from browser_util import js_errors, wait_for
-from maltid import maps, report
+from maltid.faces import maps, report
 
 pytestmark = pytest.mark.browser
 

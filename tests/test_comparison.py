@@ -110,8 +110,8 @@ def bayreuth(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Any]:
     """The scenario, written to disk and loaded, and its comparison (built once)."""
-    from maltid.comparison import compare
-    from maltid.config import load_scenario
+    from maltid.pipeline import compare
+    from maltid.scenario import load_scenario
 
     net = road_network("north-bayreuth")
     g = net.graph
@@ -388,8 +388,8 @@ def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> No
     vd = be.loc["village_distance"]
     assert vd["bracketed"] and vd["lo"] < vd["break_even_value"] < 1.0
     # re-solve at the found value +- 2 SEK: the sign flips across it
-    from maltid.comparison import _spec, price_plan
     from maltid.models import make_context, solve_model
+    from maltid.pipeline import _spec, price_plan
 
     comp = bayreuth["comparison"]
     sc = bayreuth["scenario"]
@@ -430,7 +430,7 @@ def test_sensitivity_covers_both_models(bayreuth: dict[str, Any]) -> None:
 
 
 def test_assumptions_routes_and_geojson(bayreuth: dict[str, Any]) -> None:
-    from maltid.comparison import routes_frame, routes_geojson
+    from maltid.pipeline import routes_frame, routes_geojson
 
     comp = bayreuth["comparison"]
     a = comp.assumptions
@@ -461,7 +461,7 @@ def test_assumptions_routes_and_geojson(bayreuth: dict[str, Any]) -> None:
 
 
 def test_same_scenario_same_comparison(bayreuth: dict[str, Any]) -> None:
-    from maltid.comparison import compare
+    from maltid.pipeline import compare
 
     first = bayreuth["comparison"]
     again = compare(

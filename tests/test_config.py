@@ -1,4 +1,4 @@
-"""Tests of maltid.config: the scenario schema, TOML + recipients CSV reading, validation.
+"""Tests of maltid.scenario: the scenario schema, TOML + recipients CSV reading, validation.
 
 Every recipient here is synthetic.
 """
@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from maltid.config import (
+from maltid.errors import Problem, ScenarioError
+from maltid.scenario import (
     CentralChilled,
     CentralDailyHot,
     Recipient,
@@ -26,7 +27,6 @@ from maltid.config import (
     read_recipients,
     validate_scenario,
 )
-from maltid.errors import Problem, ScenarioError
 
 REPO = Path(__file__).resolve().parents[1]
 

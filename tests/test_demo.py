@@ -166,7 +166,7 @@ def test_county_scale_parameters(tmp_path: Path) -> None:
 
 
 def test_scenario_loads_with_config(demo_dir: Path) -> None:
-    config = pytest.importorskip("maltid.config", reason="maltid.config not written yet")
+    config = pytest.importorskip("maltid.scenario", reason="maltid.scenario not written yet")
     sc = config.load_scenario(demo_dir / "scenario.toml")
     assert sc.name == SCENARIO_NAME
     assert len(sc.recipients) == 150

@@ -1,4 +1,4 @@
-"""Atomic writes and spreadsheet-safe CSV (maltid.io)."""
+"""Atomic writes and spreadsheet-safe CSV (maltid._io)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from maltid.io import atomic_write_csv, atomic_write_text, excel_safe
+from maltid._io import atomic_write_csv, atomic_write_text, excel_safe
 
 
 def test_atomic_write_leaves_no_temp_file_and_keeps_old_on_failure(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests of maltid.maps: offline HTML, one layer per model, legend/KPI, escaping, privacy."""
+"""Tests of maltid.faces.maps: offline HTML, one layer per model, legend/KPI, escaping, privacy."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 import fixtures_comparison as fc
 import maltid
-from maltid import maps
 from maltid.errors import InputError
+from maltid.faces import maps
 
 
 @pytest.fixture

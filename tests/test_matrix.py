@@ -1,4 +1,4 @@
-"""Tests of maltid.matrix: exactness against networkx, asymmetry, sharing, geometry."""
+"""Tests of maltid.network.matrix: exactness against networkx, asymmetry, sharing, geometry."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from maltid.errors import NetworkError
-from maltid.matrix import TravelMatrix, path_coords, route_coords, travel_matrix
 from maltid.network import NetworkStats, RoadNetwork, build_network
+from maltid.network.matrix import TravelMatrix, path_coords, route_coords, travel_matrix
 
 # the toy network's node positions (lat, lon) in degrees (as in conftest's toy network)
 TOY_NODES: dict[int, tuple[float, float]] = {
@@ -162,7 +162,7 @@ def test_path_coords_without_path_is_a_straight_line(caplog: pytest.LogCaptureFi
 
 
 def _counting_dijkstra(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    import maltid.matrix as mx
+    import maltid.network.matrix as mx
 
     calls: list[int] = []
     real = mx.dijkstra

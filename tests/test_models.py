@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from maltid import models
 from maltid.costs import default_parameters, weekly_outcome
+from maltid.models import core as models_core
 
 SOLUTIONS = 40  # routing solution limit: small, machine-independent, fast
 
@@ -340,7 +341,7 @@ def test_sector_that_must_drop_stops_gets_the_unused_vans_of_another() -> None:
     ]
     sc, m = _scenario(ks, east + west, vehicles=5, models_=(HOT7,))
     ctx = dataclasses.replace(_ctx(sc, m, routing_cache={}), max_stops_per_solve=4)
-    _sector_of, shares = models._sectors(ctx, "central", 5)
+    _sector_of, shares = models_core._sectors(ctx, "central", 5)
     assert len(shares) == 2 and sum(shares) == 5 and min(shares) == 2  # by meals: 3 + 2
     plan = models.solve_model(HOT7, ctx)
     assert dict(plan.unserved) == {}  # only possible once the west sector has four vans
@@ -490,7 +491,9 @@ def test_optimised_mix_report_is_the_real_delta() -> None:
     dear = next(k for k in plan.kitchens if k.kitchen_id == "dear")
     assert not dear.open and dear.meals_fresh_per_week == 0 and dear.recipients == ()
     assert math.isclose(report.total_cost_sek, price(plan))
-    forced, _res, _prob = models._siting_plan(ctx, MIX, kind="optimised_mix", force_open=("dear",))
+    forced, _res, _prob = models_core._siting_plan(
+        ctx, MIX, kind="optimised_mix", force_open=("dear",)
+    )
     assert "dear" in forced.extra["open_ids"]
     assert math.isclose(report.delta_total_cost_sek["dear"], price(forced) - price(plan))
     assert report.delta_total_cost_sek["dear"] > 0
@@ -505,7 +508,9 @@ def test_optimised_mix_is_the_cheapest_real_plan_it_routed() -> None:
     assert math.isclose(report.total_cost_sek, min(costs.values()))
     assert math.isclose(report.total_cost_sek, price(plan))
     # never dearer than the Frame Lake plan restricted to the candidates
-    village_first, _, _ = models._siting_plan(ctx, MIX, kind="optimised_mix", village_first=True)
+    village_first, _, _ = models_core._siting_plan(
+        ctx, MIX, kind="optimised_mix", village_first=True
+    )
     assert report.total_cost_sek <= price(village_first) + 1e-6
     # a local optimum over single flips: no routed flip of the chosen set is cheaper
     flips = {**report.delta_total_cost_sek, **report.delta_close_total_cost_sek}

@@ -1,4 +1,4 @@
-"""Tests of maltid.report: sections, formatted table, charts, escaping, embedded map."""
+"""Tests of maltid.faces.report: sections, formatted table, charts, escaping, embedded map."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 
 import fixtures_comparison as fc
 import maltid
-from maltid import maps, report
 from maltid.errors import InputError
-from maltid.i18n import format_number
+from maltid.faces import maps, report
+from maltid.faces.i18n import format_number
 
 
 @pytest.fixture

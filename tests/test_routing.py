@@ -19,9 +19,9 @@ from maltid.routing import (
     Stop,
     Unserved,
     Vehicle,
-    _to_int,
     solve,
 )
+from maltid.routing.ortools import _to_int
 from routing_helpers import (
     EPS,
     H,

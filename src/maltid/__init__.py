@@ -25,9 +25,9 @@ logging.getLogger("maltid").addHandler(logging.NullHandler())
 
 # Heavy modules (osmnx, OR-Tools, folium) are imported on first use, not at start-up.
 _LAZY = {
-    "load_scenario": "maltid.config",
-    "Scenario": "maltid.config",
-    "compare": "maltid.comparison",
+    "load_scenario": "maltid.scenario",
+    "Scenario": "maltid.scenario",
+    "compare": "maltid.pipeline",
     "Comparison": "maltid.results",
     "ModelResult": "maltid.results",
     "write_demo": "maltid.demo",
@@ -45,10 +45,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from maltid.comparison import compare
-    from maltid.config import Scenario, load_scenario
     from maltid.demo import write_demo
+    from maltid.pipeline import compare
     from maltid.results import Comparison, ModelResult
+    from maltid.scenario import Scenario, load_scenario
 
 
 def __getattr__(name: str) -> Any:

@@ -164,7 +164,7 @@ def parameters_for(scenario: Any) -> dict[str, float]:
     Parameters
     ----------
     scenario : object
-        A :class:`maltid.config.Scenario` or anything with the same attributes.
+        A :class:`maltid.scenario.Scenario` or anything with the same attributes.
 
     Returns
     -------

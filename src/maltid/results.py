@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from maltid.config import Scenario
     from maltid.costs import WeeklyOutcome
-    from maltid.matrix import TravelMatrix
     from maltid.network import RoadNetwork, Snapped
+    from maltid.network.matrix import TravelMatrix
     from maltid.routing import RoutingPlan
+    from maltid.scenario import Scenario
 
 __all__ = [
     "Comparison",

@@ -10,9 +10,9 @@ known point, however fast or slow the machine is. Gates:
     at the first call of :func:`maltid.routing.solve` (inside ``compare``).
 ``replace:<path suffix>``
     just before a finished temporary file is renamed onto a final name ending in the
-    suffix (``maltid.io`` writes to a hidden temp file, then renames).
+    suffix (``maltid._io`` writes to a hidden temp file, then renames).
 ``written:<folder>``
-    just after :func:`maltid.export.write_outputs` returns for that scenario folder.
+    just after :func:`maltid.faces.export.write_outputs` returns for that scenario folder.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def install() -> None:
 
         routing.solve = solve  # type: ignore[assignment]
     elif kind == "replace":
-        import maltid.io as mio
+        import maltid._io as mio
 
         real_replace = os.replace
 
@@ -69,7 +69,7 @@ def install() -> None:
         proxy.replace = replace  # type: ignore[attr-defined]
         mio.os = proxy  # type: ignore[attr-defined]
     elif kind == "written":
-        import maltid.export as export
+        import maltid.faces.export as export
 
         real_write = export.write_outputs
 

@@ -15,7 +15,7 @@ from typing import Any
 import adv_helpers as h
 import pytest
 
-from maltid.config import load_scenario
+from maltid.scenario import load_scenario
 
 ISLAND_R = ("R_ö", 63.0701, 17.0200, 5, True)
 FOREST_R = ("R_skog", 63.010, 17.200, 5, True)
@@ -25,7 +25,7 @@ TWIN_R = ("R_tvilling", h.RECIPIENTS[0][1], h.RECIPIENTS[0][2], 7, True)
 def _compare(
     folder: Path, rows: list[tuple[str, float, float, int, bool]], data: dict[str, Any]
 ) -> Any:
-    from maltid.comparison import compare
+    from maltid.pipeline import compare
 
     toml = h.write_scenario(folder, data=data, csv_text=h.recipients_csv(rows), island=True)
     return compare(load_scenario(toml))

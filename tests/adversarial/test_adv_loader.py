@@ -3,7 +3,7 @@
 Random mutations of a valid scenario TOML and recipients CSV (wrong types, units in
 strings, missing and extra keys, unicode, huge numbers, NaN/inf, empty files, BOM, ``;``
 and decimal commas, truncation, binary garbage) must end either in a valid
-:class:`maltid.config.Scenario` or in a :class:`maltid.errors.ScenarioError` whose
+:class:`maltid.scenario.Scenario` or in a :class:`maltid.errors.ScenarioError` whose
 problems each name the file, the location and a fix -- never in any other exception.
 """
 
@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from maltid.config import Scenario, load_scenario, validate_scenario
 from maltid.errors import Problem, ScenarioError
+from maltid.scenario import Scenario, load_scenario, validate_scenario
 
 LOADER_SETTINGS = settings(
     max_examples=150,

@@ -66,7 +66,10 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     toml = h.write_scenario(base / "in", data=_scenario_data(), csv_text=_quoted(csv_text))
     out = base / "out"
     env = {**os.environ, "MALTID_CACHE_DIR": str(base / "cache")}
-    code = "import sys; from maltid.cli import main; sys.argv = ['maltid', *sys.argv[1:]]; main()"
+    code = (
+        "import sys; from maltid.faces.cli import main; "
+        "sys.argv = ['maltid', *sys.argv[1:]]; main()"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code, "compare", str(toml), "--out", str(out)],
         env=env,
@@ -89,7 +92,7 @@ def _quoted(text: str) -> str:
 
 
 def test_csv_round_trip_keeps_hostile_ids(tmp_path: Path) -> None:
-    from maltid.config import load_scenario
+    from maltid.scenario import load_scenario
 
     toml = h.write_scenario(
         tmp_path, data=_scenario_data(), csv_text=_quoted(h.recipients_csv(ROWS, extra=SENTINELS))
@@ -117,7 +120,7 @@ def test_personnummer_column_triggers_a_warning(
 ) -> None:
     _, stderr = run
     assert "personnummer" in stderr.lower()
-    from maltid.config import load_scenario
+    from maltid.scenario import load_scenario
 
     # a column whose NAME is harmless but whose values look like personnummer
     extra = {"kolumn_x": SENTINELS["personnummer"]}

@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 CHILD = (
     "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "sys.path.insert(0, sys.argv.pop(1)); import adv_gate; adv_gate.install(); "
-    "from maltid.cli import main; sys.argv = ['maltid', *sys.argv[1:]]; main()"
+    "from maltid.faces.cli import main; sys.argv = ['maltid', *sys.argv[1:]]; main()"
 )
 
 
@@ -284,8 +284,8 @@ def test_corrupt_cache_entries_do_not_change_a_comparison(
 ) -> None:
     """End to end: every cache entry (network and travel matrix) damaged between two
     ``compare`` runs -> warnings naming the rebuild, and the same comparison table."""
-    from maltid.comparison import compare
-    from maltid.config import load_scenario
+    from maltid.pipeline import compare
+    from maltid.scenario import load_scenario
 
     # solver cap 5 s: stopped by its solution limit first, so the plan is reproducible
     data = h.scenario_dict(models=[{"kind": "central_chilled"}])

@@ -18,7 +18,7 @@ from typing import Any
 import adv_helpers as h
 import pandas as pd
 
-from maltid.config import load_scenario
+from maltid.scenario import load_scenario
 
 #: One recipient that eats 14 meals a week: 2 per day hot, 14 in a weekly chilled box.
 BIG = ("R_stor", 63.0052, 17.0302, 14, True)
@@ -26,7 +26,7 @@ BIG = ("R_stor", 63.0052, 17.0302, 14, True)
 
 def _compare_logged(toml: Path) -> tuple[Any, list[str]]:
     """Load and compare ``toml``; return the Comparison and the warnings logged."""
-    from maltid.comparison import compare
+    from maltid.pipeline import compare
 
     records: list[str] = []
 
@@ -146,7 +146,10 @@ def test_zero_vehicles_through_the_cli(tmp_path: Path) -> None:
     toml = _zero_vehicles_scenario(tmp_path / "in")
     out = tmp_path / "out"
     env = {**os.environ, "MALTID_CACHE_DIR": str(tmp_path / "cache")}
-    code = "import sys; from maltid.cli import main; sys.argv = ['maltid', *sys.argv[1:]]; main()"
+    code = (
+        "import sys; from maltid.faces.cli import main; "
+        "sys.argv = ['maltid', *sys.argv[1:]]; main()"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code, "--quiet", "compare", str(toml), "--out", str(out)],
         env=env,

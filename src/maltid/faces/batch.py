@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from maltid._io import atomic_write_csv
 from maltid.errors import InputError, ScenarioError
-from maltid.io import atomic_write_csv
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from maltid.config import Scenario
+    from maltid.scenario import Scenario
 
 __all__ = ["ParamGrid", "expand_grid", "parse_param", "run_batch", "run_sweep"]
 
@@ -59,8 +59,8 @@ def _slug(text: str) -> str:
 
 def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: bool) -> list[dict]:
     """Run one scenario end to end in a worker; return its summary rows (never raises)."""
-    from maltid.config import load_scenario
-    from maltid.export import inputs_digest, is_complete, write_outputs
+    from maltid.faces.export import inputs_digest, is_complete, write_outputs
+    from maltid.scenario import load_scenario
 
     folder = Path(out_dir) / job.key
     base = _base_row(job)
@@ -71,7 +71,7 @@ def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: b
         if not force and is_complete(folder, digest):
             logger.info("%s: complete, skipped (use --force to recompute)", job.key)
             return _rows_from_folder(folder, base, status="ok", resumed=True)
-        from maltid.comparison import compare
+        from maltid.pipeline import compare
 
         comparison = compare(scenario)
         write_outputs(comparison, folder, lang=lang, show_recipients=show_recipients, digest=digest)
@@ -119,10 +119,10 @@ def _prebuild_networks(jobs: Sequence[_Job]) -> None:
     it must be a folder every worker and this process share) instead of each rebuilding
     them. Errors are left for the jobs themselves to report.
     """
-    from maltid.comparison import _points
-    from maltid.config import load_scenario
-    from maltid.matrix import travel_matrix
     from maltid.network import load_network, snap
+    from maltid.network.matrix import travel_matrix
+    from maltid.pipeline import _points
+    from maltid.scenario import load_scenario
 
     networks: dict[str, Any] = {}
     points_seen: set[tuple[str, bytes]] = set()
@@ -348,7 +348,7 @@ def run_sweep(
     Writes ``out/<variant>/`` folders and one ``summary.csv`` with a row per variant ×
     model; the swept parameters are columns of the summary.
     """
-    from maltid.config import load_scenario
+    from maltid.scenario import load_scenario
 
     scenario = load_scenario(Path(scenario_path).resolve())
     grids = [parse_param(p) for p in params]

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from maltid.errors import RoutingInputError
-from maltid.routing import (
+from maltid.routing.ortools import (
     MONEY_SCALE_PER_SEK,
     TIME_SCALE_PER_S,
     Route,

@@ -49,8 +49,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from maltid._io import atomic_path
 from maltid.errors import NetworkError
-from maltid.io import atomic_path
 from maltid.network import RoadNetwork, default_cache_dir
 
 __all__ = ["TravelMatrix", "path_coords", "route_coords", "travel_matrix"]

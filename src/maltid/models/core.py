@@ -87,9 +87,9 @@ from maltid.errors import InputError
 from maltid.results import DayPlan, KitchenWeek, LocalDelivery, WeekPlan
 
 if TYPE_CHECKING:
-    from maltid.config import Scenario
-    from maltid.matrix import TravelMatrix
+    from maltid.network.matrix import TravelMatrix
     from maltid.routing import RoutingPlan
+    from maltid.scenario import Scenario
     from maltid.siting import SitingProblem, SitingResult
 
 __all__ = [

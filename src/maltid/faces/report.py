@@ -17,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maltid.i18n import (
+from maltid._io import atomic_write_text
+from maltid.faces.i18n import (
     check_lang,
     column_label,
     format_number,
@@ -25,7 +26,6 @@ from maltid.i18n import (
     kind_label,
     t,
 )
-from maltid.io import atomic_write_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,7 +286,7 @@ def render_report(
     lang : {"sv", "en"}
         Language of the report (Swedish by default).
     map_html : str, optional
-        An already rendered map (:func:`maltid.maps.render_map`) to embed; rendered here
+        An already rendered map (:func:`maltid.faces.maps.render_map`) to embed; rendered here
         when None (and ``map_href`` is None).
     map_href : str, optional
         Link to a map file beside the report instead of embedding one (smaller file).
@@ -390,7 +390,7 @@ def render_report(
         out.append(f"<p><a href='{_esc(map_href)}'>{_esc(t('map_link', lang))}</a></p>")
     else:
         if map_html is None:
-            from maltid.maps import render_map
+            from maltid.faces.maps import render_map
 
             map_html = render_map(comparison, lang=lang)
         out.append(

@@ -77,9 +77,9 @@ from maltid.results import Comparison, ModelResult, WeekPlan
 if TYPE_CHECKING:
     import pandas as pd
 
-    from maltid.config import Scenario
     from maltid.costs import WeeklyOutcome
     from maltid.network import RoadNetwork
+    from maltid.scenario import Scenario
 
 __all__ = [
     "BREAK_EVEN_PARAMETERS",
@@ -243,8 +243,8 @@ def compare(
         recipients).
     """
     from maltid.costs import comparison_table
-    from maltid.matrix import travel_matrix
     from maltid.network import load_network, snap
+    from maltid.network.matrix import travel_matrix
 
     tick = progress or _noop
     if network is None:
@@ -881,7 +881,7 @@ def routes_geojson(comparison: Comparison) -> dict[str, Any]:
     recipients' homes and stop there; this file is for the municipality's planners, not
     for publication.
     """
-    from maltid.matrix import route_coords
+    from maltid.network.matrix import route_coords
 
     matrix = comparison.matrix
     node_of = {str(i): int(n) for i, n in zip(matrix.ids, np.asarray(matrix.nodes), strict=True)}

@@ -32,8 +32,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maltid.i18n import check_lang, format_number, kind_label, t
-from maltid.io import atomic_write_text
+from maltid._io import atomic_write_text
+from maltid.faces.i18n import check_lang, format_number, kind_label, t
 
 if TYPE_CHECKING:
     from maltid.results import Comparison
@@ -255,7 +255,7 @@ def _node_latlon(graph: Any, node: int) -> tuple[float, float]:
 
 def _route_latlon(comparison: Comparison, nodes: list[int]) -> list[tuple[float, float]]:
     """Road geometry (lat, lon) through ``nodes``; straight segments if no path is found."""
-    from maltid import matrix
+    from maltid.network import matrix
 
     try:
         coords = matrix.route_coords(comparison.network, nodes)

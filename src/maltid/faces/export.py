@@ -15,11 +15,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from maltid.io import atomic_write_csv, atomic_write_text
+from maltid._io import atomic_write_csv, atomic_write_text
 
 if TYPE_CHECKING:
-    from maltid.config import Scenario
     from maltid.results import Comparison
+    from maltid.scenario import Scenario
 
 __all__ = [
     "MANIFEST",
@@ -108,9 +108,9 @@ def write_outputs(
     Each file is written atomically; ``manifest.json`` is written last, so its presence
     means the folder is complete.
     """
-    from maltid.comparison import routes_frame, routes_geojson
-    from maltid.maps import render_map
-    from maltid.report import render_report
+    from maltid.faces.maps import render_map
+    from maltid.faces.report import render_report
+    from maltid.pipeline import routes_frame, routes_geojson
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

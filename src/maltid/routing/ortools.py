@@ -57,7 +57,7 @@ and a driver rate makes a shorter span cheaper), so the hot-holding clock starts
 the van really leaves. Reported service starts are the solver's time cumuls; the tests
 recompute them from the matrices with an independent checker.
 
-A second backend on PyVRP (:mod:`maltid.routing_pyvrp`) is available through
+A second backend on PyVRP (:mod:`maltid.routing.pyvrp`) is available through
 ``solve(problem, backend="pyvrp")`` for days without hot-holding limits.
 """
 
@@ -759,7 +759,7 @@ def solve(
     log_search : bool
         Let OR-Tools log its search to stderr.
     backend : str
-        ``"ortools"`` (default; full model) or ``"pyvrp"`` (:mod:`maltid.routing_pyvrp`,
+        ``"ortools"`` (default; full model) or ``"pyvrp"`` (:mod:`maltid.routing.pyvrp`,
         hybrid genetic search; days without hot-holding limits only). The OR-Tools-specific
         options are ignored by the PyVRP backend; ``solution_limit`` there counts PyVRP
         iterations.
@@ -779,7 +779,7 @@ def solve(
         raise RoutingInputError(f"solve(): unknown backend {backend!r} (fix: 'ortools' or 'pyvrp')")
     keep, allowed, unserved = _precheck(problem)
     if keep and backend == "pyvrp":
-        from maltid.routing_pyvrp import solve_pyvrp
+        from maltid.routing.pyvrp import solve_pyvrp
 
         return solve_pyvrp(
             problem,

@@ -12,7 +12,7 @@ Everything written is labelled SYNTHETIC: the scenario name, a comment at the to
 attribute, a ``<note>`` element and a ``note`` tag on every way of ``demo.osm``.
 
 The output goes through exactly the same loaders as real data
-(``maltid.network.build_network`` and ``maltid.config.load_scenario``). Generation is
+(``maltid.network.build_network`` and ``maltid.scenario.load_scenario``). Generation is
 deterministic: the same arguments give byte-identical files (only the standard
 library's :class:`random.Random` is used, and every number is written with a fixed
 number of decimals).
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from maltid._io import atomic_write_text
 from maltid.errors import InputError
-from maltid.io import atomic_write_text
 
 __all__ = [
     "CENTRE_LAT",

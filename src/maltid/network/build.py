@@ -48,8 +48,8 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 
+from maltid._io import atomic_path
 from maltid.errors import NetworkError
-from maltid.io import atomic_path
 
 __all__ = [
     "CLOSED_ACCESS_VALUES",

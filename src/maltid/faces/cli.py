@@ -19,8 +19,8 @@ from maltid import __version__
 from maltid.errors import InputError, MaltidError, ScenarioError
 
 if TYPE_CHECKING:
-    from maltid.config import Scenario
     from maltid.results import Comparison
+    from maltid.scenario import Scenario
 
 __all__ = ["app", "main"]
 
@@ -157,8 +157,8 @@ def _run_one(
     show_recipients: bool,
     progress: Callable[[str, int, int], None],
 ) -> Comparison:
-    from maltid.comparison import compare
-    from maltid.export import inputs_digest, write_outputs
+    from maltid.faces.export import inputs_digest, write_outputs
+    from maltid.pipeline import compare
 
     comparison = compare(scenario, progress=progress)
     digest = inputs_digest(scenario, options={"lang": lang, "show_recipients": show_recipients})
@@ -208,8 +208,8 @@ def demo(
     """
     _check_lang(lang)
     with _guard():
-        from maltid.config import load_scenario
         from maltid.demo import write_demo
+        from maltid.scenario import load_scenario
 
         scenario_path = write_demo(out, seed=seed, overwrite=True)
         scenario = load_scenario(scenario_path)
@@ -237,7 +237,7 @@ def validate(
 
     Example:  maltid validate scenario.toml
     """
-    from maltid.config import validate_scenario
+    from maltid.scenario import validate_scenario
 
     bad = False
     for path in scenarios:
@@ -245,7 +245,7 @@ def validate(
             problems = validate_scenario(path)
             scenario = None
             if not problems:
-                from maltid.config import load_scenario
+                from maltid.scenario import load_scenario
 
                 scenario = load_scenario(path)
                 if network:
@@ -263,8 +263,8 @@ def validate(
 
 
 def _extent_problems(scenario: Scenario) -> list[Any]:
-    from maltid.config import check_extent
     from maltid.network import load_network
+    from maltid.scenario import check_extent
 
     net = load_network(scenario.network)
     return list(check_extent(scenario, net.bounds))
@@ -309,7 +309,7 @@ def compare_cmd(
     Example:  maltid compare kommun.toml vinter.toml --out results
     """
     _check_lang(lang)
-    from maltid.batch import run_batch
+    from maltid.faces.batch import run_batch
 
     with _guard(), _progress() as progress:
         summary = run_batch(
@@ -359,7 +359,7 @@ def sweep(
     Example:  maltid sweep kommun.toml --param fleet.cost_per_km_sek=2:4:0.5 --out sweep
     """
     _check_lang(lang)
-    from maltid.batch import run_sweep
+    from maltid.faces.batch import run_sweep
 
     with _guard(), _progress() as progress:
         summary = run_sweep(
