@@ -22,7 +22,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from maltid.results import Comparison, DayPlan, KitchenWeek, LocalDelivery, ModelResult, WeekPlan
+from maltid.comparison import Comparison, ModelResult
+from maltid.results import DayPlan, KitchenWeek, LocalDelivery, WeekPlan
 from maltid.routing import Route, RoutingPlan, Unserved
 
 HOSTILE_NAME = '<script>window.__pwned=1</script>" onmouseover="window.__pwned=2'

@@ -28,8 +28,8 @@ _LAZY = {
     "load_scenario": "maltid.scenario",
     "Scenario": "maltid.scenario",
     "compare": "maltid.pipeline",
-    "Comparison": "maltid.results",
-    "ModelResult": "maltid.results",
+    "Comparison": "maltid.comparison",
+    "ModelResult": "maltid.comparison",
     "write_demo": "maltid.demo",
 }
 
@@ -45,9 +45,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from maltid.comparison import Comparison, ModelResult
     from maltid.demo import write_demo
     from maltid.pipeline import compare
-    from maltid.results import Comparison, ModelResult
     from maltid.scenario import Scenario, load_scenario
 
 

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from maltid.comparison import Comparison, ModelResult
 from maltid.errors import InputError
 from maltid.models import (
     ModelContext,
@@ -72,7 +73,7 @@ from maltid.models import (
     solve_model,
     solve_optimised_mix,
 )
-from maltid.results import Comparison, ModelResult, WeekPlan
+from maltid.results import WeekPlan
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -19,7 +19,7 @@ from maltid import __version__
 from maltid.errors import InputError, MaltidError, ScenarioError
 
 if TYPE_CHECKING:
-    from maltid.results import Comparison
+    from maltid.comparison import Comparison
     from maltid.scenario import Scenario
 
 __all__ = ["app", "main"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from maltid._io import atomic_write_csv, atomic_write_text
 
 if TYPE_CHECKING:
-    from maltid.results import Comparison
+    from maltid.comparison import Comparison
     from maltid.scenario import Scenario
 
 __all__ = [

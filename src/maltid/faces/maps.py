@@ -36,7 +36,7 @@ from maltid._io import atomic_write_text
 from maltid.faces.i18n import check_lang, format_number, kind_label, t
 
 if TYPE_CHECKING:
-    from maltid.results import Comparison
+    from maltid.comparison import Comparison
 
 __all__ = [
     "MIN_CELL_COUNT",

@@ -30,7 +30,7 @@ from maltid.faces.i18n import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from maltid.results import Comparison
+    from maltid.comparison import Comparison
 
 __all__ = ["TABLE_COLUMNS", "render_report", "write_report"]
 
