@@ -7,7 +7,6 @@ The road-statistics test compares the synthetic network with real rural OSM extr
 from __future__ import annotations
 
 import csv
-import math
 import os
 import tomllib
 from pathlib import Path
@@ -16,9 +15,14 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 import pytest
+import tomli_w
+from pyproj import Geod
 
-from maltid.demo import SCENARIO_NAME, write_demo
+from maltid.demo import CENTRE_LAT, CENTRE_LON, SCENARIO_NAME, write_demo
+from maltid.demo.frame import to_latlon
 from maltid.errors import InputError
+
+WGS84 = Geod(ellps="WGS84")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MALTID_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -80,8 +84,9 @@ def test_refuses_to_overwrite_without_flag(tmp_path: Path) -> None:
     ("kwargs", "field"),
     [
         ({"n_recipients": 0}, "n_recipients"),
-        ({"n_villages": 1}, "n_villages"),
         ({"n_candidate_kitchens": 0}, "n_candidate_kitchens"),
+        # 150 recipients give 7 villages: at most one candidate kitchen per village
+        ({"n_candidate_kitchens": 8}, "n_candidate_kitchens"),
         ({"seed": -1}, "seed"),
     ],
 )
@@ -136,9 +141,32 @@ def test_scenario_toml_contents(demo_dir: Path) -> None:
     ]
     # the remote village is 50-70 km from the centre (straight line at least ~35 km)
     c, r = kitchens["central"], camping
-    dy = (r["lat"] - c["lat"]) * 111_195.0
-    dx = (r["lon"] - c["lon"]) * 111_195.0 * math.cos(math.radians(c["lat"]))
-    assert 35e3 < math.hypot(dx, dy) < 70e3
+    _, _, distance_m = WGS84.inv(c["lon"], c["lat"], r["lon"], r["lat"])
+    assert 35e3 < distance_m < 70e3
+
+
+def test_scenario_toml_is_commented_and_round_trips(demo_dir: Path) -> None:
+    """The header comments label the file; the data below them is plain TOML."""
+    text = (demo_dir / "scenario.toml").read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(header) >= 2 and all("#" not in line for line in text.splitlines()[len(header) :])
+    assert "seed = 1" in header[1]
+    data = tomllib.loads(text)
+    assert tomllib.loads(tomli_w.dumps(data)) == data
+
+
+@pytest.mark.parametrize(("dx_m", "dy_m"), [(10e3, 0.0), (0.0, 10e3), (-30e3, 40e3)])
+def test_frame_metres_are_metres_on_the_ground(dx_m: float, dy_m: float) -> None:
+    """A frame offset of d metres is d metres on the WGS84 ellipsoid, to 0.5 %.
+
+    The frame is projected from a sphere, so the ellipsoid's meridian degree at 61.8 N
+    (0.3 % longer) sets the tolerance.
+    """
+    assert to_latlon(0.0, 0.0) == pytest.approx((CENTRE_LAT, CENTRE_LON), abs=1e-12)
+    lat, lon = to_latlon(dx_m, dy_m)
+    _, _, distance_m = WGS84.inv(CENTRE_LON, CENTRE_LAT, lon, lat)
+    assert distance_m == pytest.approx(float(np.hypot(dx_m, dy_m)), rel=5e-3)
+    assert np.sign(lat - CENTRE_LAT) == np.sign(dy_m) and np.sign(lon - CENTRE_LON) == np.sign(dx_m)
 
 
 def test_recipients_mix(demo_dir: Path) -> None:
@@ -270,10 +298,9 @@ def road_statistics(graph: nx.MultiDiGraph, *, n_pairs: int = 200, seed: int = 0
 
 
 def _great_circle_m(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dlat, dlon = p2 - p1, np.radians(lon2 - lon1)
-    a = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2 * 6_371_008.8 * np.arcsin(np.sqrt(a))
+    """Geodesic distances (m, WGS84) from one point to many."""
+    _, _, distance_m = WGS84.inv(np.full_like(lon2, lon1), np.full_like(lat2, lat1), lon2, lat2)
+    return np.asarray(distance_m)
 
 
 @pytest.fixture(scope="session")

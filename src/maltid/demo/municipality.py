@@ -1,0 +1,310 @@
+"""The synthetic municipality (metres, local frame): villages, the town, and the recipients.
+
+:func:`build_municipality` lays out the town, the two arms of the valley main road, the
+villages on branch roads (the remote one with a camping kitchen and a shop: the Frame
+Lake set-up), the links between villages and the side roads; :func:`make_recipients`
+places the recipients beside the roads.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+from maltid.demo.frame import (
+    SYNTHETIC_NOTE,
+    Net,
+    add_road,
+    bearing,
+    dist_m,
+    pursuit,
+    road_tags,
+    to_latlon,
+)
+from maltid.demo.roads import (
+    Town,
+    Village,
+    arc_lengths,
+    build_town,
+    main_road,
+    old_road,
+    roadside,
+    village_streets,
+)
+
+__all__ = [
+    "CENTRE_SHARE",
+    "Municipality",
+    "Person",
+    "build_municipality",
+    "junction_nodes",
+    "make_recipients",
+    "nearest_junction",
+]
+
+#: Share of the recipients who live in the town.
+CENTRE_SHARE = 0.35
+
+# Synthetic, Swedish-sounding place names: every prefix means "made up" / "sample".
+_NAME_PREFIXES = (
+    "Syntet",
+    "Påhitt",
+    "Låtsas",
+    "Fiktiv",
+    "Exempel",
+    "Prov",
+    "Modell",
+    "Skiss",
+    "Utkast",
+    "Test",
+)
+_NAME_SUFFIXES = (
+    "byn",
+    "träsk",
+    "åsen",
+    "berget",
+    "sjön",
+    "myran",
+    "holmen",
+    "bodarna",
+    "viken",
+    "forsen",
+    "tjärn",
+    "liden",
+    "näset",
+    "älven",
+)
+
+
+def _place_names(rng: random.Random, n: int) -> list[str]:
+    """``n`` distinct made-up village names; the remote village is always Syntetbyn."""
+    combos = [p + s for p in _NAME_PREFIXES for s in _NAME_SUFFIXES]
+    combos.remove("Syntetbyn")
+    rng.shuffle(combos)
+    names = ["Syntetbyn", *combos]
+    while len(names) < n:  # only for absurd village counts
+        names += [f"{c} {len(names) // len(combos) + 1}" for c in combos]
+    return names[:n]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    """The generated roads, the town, the villages (the remote one first) and farm nodes."""
+
+    net: Net
+    town: Town
+    villages: list[Village]
+    farm_nodes: list[int]
+
+
+def build_municipality(rng: random.Random, *, n_villages: int, n_recipients: int) -> Municipality:
+    """Lay out the roads (m) of a municipality of ``n_villages`` villages.
+
+    ``n_recipients`` only sets the size of the town grid (more people, more streets).
+    """
+    net = Net()
+    scale = max(1.0, math.sqrt(n_recipients / 150.0))
+    n_cols = min(31, round(21 * scale))
+    n_rows = min(23, round(15 * scale)) | 1  # odd, so the main road is the middle row
+    town = build_town(net, rng, n_cols=n_cols, n_rows=n_rows)
+
+    # the river valley runs west-south-west to east-north-east
+    valley = math.radians(rng.uniform(5.0, 20.0))
+    west = main_road(net, rng, town.west, valley + math.pi, rng.uniform(50e3, 60e3))
+    east = main_road(net, rng, town.east, valley, rng.uniform(60e3, 70e3))
+    for arm in (west, east):
+        net.way(arm, road_tags("primary", "Riksvägen", ref="999", maxspeed="90"))
+    arms = [west, east]
+    arm_arcs = [arc_lengths(net, a) for a in arms]
+    # built-up stretches of each road, as arc-length intervals (m): town outskirts and
+    # strings of valley farms every ~15 km
+    settled: dict[int, list[tuple[float, float]]] = {}
+    for arm, arc in zip(arms, arm_arcs, strict=True):
+        spans = [(0.0, rng.uniform(4e3, 7e3))]
+        for s0 in range(10_000, int(arc[-1]) - 3000, 15_000):
+            if rng.random() < 0.7:
+                s_from = s0 + rng.uniform(0.0, 10e3)
+                spans.append((s_from, s_from + rng.uniform(1.5e3, 4e3)))
+        settled[id(arm)] = spans
+
+    names = _place_names(rng, n_villages)
+    villages: list[Village] = []
+    branch_roads: list[list[int]] = []
+    # village road distances from the centre: the remote one first (55-65 km), the
+    # others spread over 10-60 km
+    targets = [rng.uniform(55e3, 65e3)]
+    for v in range(1, n_villages):
+        lo = 10e3 + 50e3 * (v - 1) / max(1, n_villages - 1)
+        targets.append(rng.uniform(lo, lo + 50e3 / max(1, n_villages - 1)))
+    for v, target in enumerate(targets):
+        remote = v == 0
+        arm_i = 1 if remote else rng.randrange(2)
+        arm, arc = arms[arm_i], arm_arcs[arm_i]
+        on_main = (not remote) and rng.random() < 0.25
+        if on_main:
+            s = min(target, arc[-1] - 2e3)
+            k = min(range(len(arm)), key=lambda i: abs(arc[i] - s))
+            settled[id(arm)].append((arc[k] - 2.5e3, arc[k] + 2.5e3))
+            village = Village(names[v], arm[k])
+            a, b = net.pos(arm[max(0, k - 1)]), net.pos(arm[min(len(arm) - 1, k + 1)])
+            side = rng.choice((-1.0, 1.0))
+            heading = bearing(a, b) + side * math.pi / 2
+        else:
+            branch_len = rng.uniform(0.35, 0.55) * target if not remote else rng.uniform(22e3, 26e3)
+            s = max(3e3, min(target - branch_len, arc[-1] - 3e3))
+            k = min(range(1, len(arm) - 1), key=lambda i: abs(arc[i] - s))
+            a, b = net.pos(arm[k - 1]), net.pos(arm[k + 1])
+            side = rng.choice((-1.0, 1.0))
+            heading = bearing(a, b) + side * rng.uniform(0.5, 1.1)
+            start = net.pos(arm[k])
+            end = (
+                start[0] + branch_len * math.cos(heading),
+                start[1] + branch_len * math.sin(heading),
+            )
+            # the road bends round a lake or a hill: via a point off the straight line
+            bend = rng.uniform(0.3, 0.7)
+            lateral = rng.choice((-1.0, 1.0)) * rng.uniform(0.12, 0.25) * branch_len
+            via = (
+                start[0] + bend * (end[0] - start[0]) - lateral * math.sin(heading),
+                start[1] + bend * (end[1] - start[1]) + lateral * math.cos(heading),
+            )
+            pts = pursuit(rng, start, via, step_m=(80.0, 280.0), wiggle_rad=0.12)
+            pts += pursuit(rng, via, end, step_m=(80.0, 280.0), wiggle_rad=0.12)
+            ids = add_road(net, arm[k], pts, None)
+            hw = "secondary" if (remote or branch_len > 12e3) else "tertiary"
+            maxspeed = "80" if hw == "secondary" else "70"
+            net.way(ids, road_tags(hw, f"Vägen till {names[v]}", maxspeed=maxspeed))
+            branch_roads.append(ids)
+            length = arc_lengths(net, ids)[-1]
+            settled[id(ids)] = [(length - rng.uniform(2e3, 3.5e3), length)]
+            village = Village(names[v], ids[-1], remote=remote)
+        villages.append(village)
+        through = village_streets(net, rng, village, heading)
+        branch_roads.append(through)
+        settled[id(through)] = [(0.0, 1e9)]
+
+    # tertiary links between neighbouring branch villages (not the remote one)
+    linked: set[frozenset[int]] = set()
+    on_main_ids = set(arms[0]) | set(arms[1])
+    branch_villages = [
+        (i, vil)
+        for i, vil in enumerate(villages)
+        if not vil.remote and vil.centre not in on_main_ids
+    ]
+    for i, vil in branch_villages:
+        p = net.pos(vil.centre)
+        best: tuple[float, int, Village] | None = None
+        for j, other in branch_villages:
+            if j == i:
+                continue
+            d = dist_m(p, net.pos(other.centre))
+            if 3e3 < d < 22e3 and (best is None or d < best[0]):
+                best = (d, j, other)
+        if best is None or frozenset((i, best[1])) in linked:
+            continue
+        linked.add(frozenset((i, best[1])))
+        pts = pursuit(rng, p, net.pos(best[2].centre), step_m=(80.0, 250.0), wiggle_rad=0.14)
+        ids = add_road(net, vil.centre, pts, best[2].centre)
+        net.way(ids, road_tags("tertiary", f"{vil.name}–{best[2].name}", maxspeed="70"))
+        branch_roads.append(ids)
+        settled[id(ids)] = []
+
+    # the Frame Lake set-up: the remote village has a camping (with a kitchen) and a shop
+    remote_village = villages[0]
+    shop, camp = remote_village.street_nodes[1], remote_village.street_nodes[-1]
+    net.node_tags[shop] = {"shop": "convenience", "name": f"Lanthandeln i {remote_village.name}"}
+    net.node_tags[camp] = {"tourism": "camp_site", "name": f"{remote_village.name} camping"}
+    for n in (shop, camp):
+        net.node_tags[n]["note"] = SYNTHETIC_NOTE
+
+    side_names = [*names, "Kronans", "Bolagets", "Älvdalens", "Myrens", "Norr", "Sör", "Väster"]
+    farm_nodes: list[int] = []
+    for road in [west, east, *branch_roads]:
+        for span in settled.get(id(road), []):
+            old_road(net, rng, road, span, names=side_names, farm_nodes=farm_nodes)
+        roadside(
+            net,
+            rng,
+            road,
+            settled=settled.get(id(road), []),
+            names=side_names,
+            farm_nodes=farm_nodes,
+        )
+    return Municipality(net, town, villages, farm_nodes)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A synthetic recipient: id, house position (degrees) and meal order."""
+
+    id: str
+    lat: float
+    lon: float
+    meals_per_week: int
+    hot_meal: bool
+
+
+def _house_near(net: Net, rng: random.Random, node_id: int) -> tuple[float, float]:
+    """A house position (lat, lon) 8-45 m from a road node, like a house beside the road."""
+    x, y = net.pos(node_id)
+    r = rng.uniform(8.0, 45.0)
+    a = rng.uniform(0.0, 2.0 * math.pi)
+    return to_latlon(x + r * math.cos(a), y + r * math.sin(a))
+
+
+def junction_nodes(net: Net) -> set[int]:
+    """Nodes that stay graph nodes after simplification: dead ends and junctions."""
+    neighbours: dict[int, set[int]] = {}
+    for way in net.ways:
+        for a, b in itertools.pairwise(way.nodes):
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+    return {n for n, nb in neighbours.items() if len(nb) != 2}
+
+
+def nearest_junction(net: Net, junctions: list[int], node_id: int) -> int:
+    """The node of ``junctions`` nearest (m; ties by id) to node ``node_id``."""
+    p = net.pos(node_id)
+    return min(junctions, key=lambda n: (dist_m(net.pos(n), p), n))
+
+
+def make_recipients(rng: random.Random, m: Municipality, n: int) -> list[Person]:
+    """``n`` recipients: :data:`CENTRE_SHARE` in the town, 8 % in the remote village, 10 % on farms.
+
+    Houses stand 8-45 m from a road node; positions are in degrees.
+    """
+    n_remote = max(1, round(0.08 * n))
+    n_centre = round(CENTRE_SHARE * n)
+    n_farms = round(0.10 * n)
+    n_village = n - n_remote - n_centre - n_farms
+    # houses sit beside nodes that survive graph simplification (junctions and dead
+    # ends), so every recipient snaps to a node within a few tens of metres
+    keep = junction_nodes(m.net)
+
+    def pool(nodes: list[int]) -> list[int]:
+        return [x for x in nodes if x in keep] or nodes
+
+    remote = next(v for v in m.villages if v.remote)
+    others = [v for v in m.villages if not v.remote] or [remote]
+    town_nodes = pool(m.town.nodes)
+    chosen = [town_nodes[rng.randrange(len(town_nodes))] for _ in range(n_centre)]
+    remote_nodes = pool([remote.centre, *remote.street_nodes])
+    chosen += [remote_nodes[rng.randrange(len(remote_nodes))] for _ in range(n_remote)]
+    # villages get unequal shares (bigger and smaller villages)
+    weights = [rng.uniform(0.5, 2.0) for _ in others]
+    village_nodes = [pool([v.centre, *v.street_nodes]) for v in others]
+    for _ in range(n_village):
+        nodes = rng.choices(village_nodes, weights=weights)[0]
+        chosen.append(nodes[rng.randrange(len(nodes))])
+    farms = pool(m.farm_nodes or m.town.nodes)
+    chosen += [farms[rng.randrange(len(farms))] for _ in range(n_farms)]
+    people = []
+    for i, node_id in enumerate(chosen, start=1):
+        lat, lon = _house_near(m.net, rng, node_id)
+        u = rng.random()
+        meals = 7 if u < 0.72 else 5 if u < 0.93 else 3
+        hot = rng.random() < 0.85
+        people.append(Person(f"S{i:04d}", lat, lon, meals, hot))
+    return people
