@@ -1,16 +1,13 @@
 """Tests of maltid.models on plain arrays (no map): day patterns, the four models, properties.
 
-Scenarios here are small synthetic stand-ins (duck-typed like ``config.Scenario``) with
-hand-made travel matrices; no real person is involved.
+Scenarios here are small real scenarios (TOML + CSV through ``maltid.load_scenario``,
+``tests/models_town.py``) with hand-made travel matrices; no real person is involved.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
-from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -20,116 +17,15 @@ from hypothesis import strategies as st
 
 from maltid import models
 from maltid.costs import default_parameters, weekly_outcome
-from maltid.models import core as models_core
+from maltid.models.dispatch import sectors
+from maltid.models.local import siting_plan
+from maltid.network import TravelMatrix
+from maltid.scenario import Recipient, Scenario
+from models_town import kitchen as _kitchen
+from models_town import recipient as _recipient
+from models_town import scenario as _scenario
 
 SOLUTIONS = 40  # routing solution limit: small, machine-independent, fast
-
-
-@dataclass(frozen=True)
-class Matrix:
-    ids: tuple[str, ...]
-    nodes: np.ndarray
-    time_s: np.ndarray
-    distance_m: np.ndarray
-    unreachable: tuple[tuple[str, str], ...] = ()
-
-
-def _kitchen(kid: str, role: str, lat: float, lon: float, **kw: Any) -> SimpleNamespace:
-    base = dict(
-        id=kid,
-        name=kid,
-        role=role,
-        lat=lat,
-        lon=lon,
-        cost_per_meal_sek=55.0 if role == "central" else 60.0,
-        fixed_cost_sek_per_day=0.0 if role == "central" else 100.0,
-        capacity_meals_per_day=2000 if role == "central" else 40,
-        local_food_share=0.0 if role == "central" else 0.8,
-        delivery_mode="car",
-        delivery_radius_m=None,
-        vehicles=None,
-        candidate=True,
-    )
-    base.update(kw)
-    return SimpleNamespace(**base)
-
-
-def _recipient(rid: str, lat: float, lon: float, meals: int = 7, **kw: Any) -> SimpleNamespace:
-    base = dict(
-        id=rid,
-        lat=lat,
-        lon=lon,
-        meals_per_week=meals,
-        hot_meal=True,
-        window_start_s=None,
-        window_end_s=None,
-    )
-    base.update(kw)
-    return SimpleNamespace(**base)
-
-
-def _scenario(
-    kitchens: list[SimpleNamespace],
-    recipients: list[SimpleNamespace],
-    *,
-    speed_mps: float = 15.0,
-    detour: float = 1.3,
-    star: bool = False,
-    vehicles: int = 3,
-    capacity: int = 40,
-    chilled_capacity: int | None = 150,
-    hold_min: float = 90.0,
-    service_min: float = 4.0,
-    models_: tuple[SimpleNamespace, ...] = (),
-) -> tuple[SimpleNamespace, Matrix]:
-    """A duck-typed scenario and its matrix: road = detour x straight line, or a star."""
-    fleet = SimpleNamespace(
-        vehicle_capacity_meals=capacity,
-        vehicles_per_kitchen=vehicles,
-        cost_per_km_sek=2.5,
-        driver_cost_per_hour_sek=380.0,
-        co2_kg_per_km=0.18,
-        service_min_per_stop=service_min,
-        shift_start="10:00",
-        max_shift_min=240.0,
-        fixed_cost_sek_per_vehicle_day=0.0,
-        chilled_vehicle_capacity_meals=chilled_capacity,
-        shift_start_s=36000,
-        service_s=service_min * 60.0,
-        max_shift_s=240.0 * 60.0,
-    )
-    delivery = SimpleNamespace(
-        lunch_window=("11:00", "13:30"),
-        max_hot_holding_min=hold_min,
-        lunch_window_s=(39600, 48600),
-        max_hot_holding_s=hold_min * 60.0,
-    )
-    sc = SimpleNamespace(
-        name="synthetic",
-        seed=3,
-        kitchens=tuple(kitchens),
-        recipients=tuple(recipients),
-        fleet=fleet,
-        delivery=delivery,
-        models=models_,
-        baseline="",
-        costs={},
-        source_path=None,
-    )
-    pts = [(k.lat, k.lon) for k in kitchens] + [(r.lat, r.lon) for r in recipients]
-    p = np.asarray(pts, dtype=float)
-    ky = 111_000.0
-    kx = 111_000.0 * math.cos(math.radians(float(p[:, 0].mean())))
-    if star:  # every trip goes through the first kitchen: a tree metric
-        r0 = np.hypot((p[:, 0] - p[0, 0]) * ky, (p[:, 1] - p[0, 1]) * kx) * detour
-        d = r0[:, None] + r0[None, :]
-    else:
-        dy = (p[:, None, 0] - p[None, :, 0]) * ky
-        dx = (p[:, None, 1] - p[None, :, 1]) * kx
-        d = np.hypot(dx, dy) * detour
-    np.fill_diagonal(d, 0.0)
-    ids = tuple([k.id for k in kitchens] + [r.id for r in recipients])
-    return sc, Matrix(ids, np.arange(len(ids)), d / speed_mps, d)
 
 
 def _params() -> dict[str, float]:
@@ -139,20 +35,13 @@ def _params() -> dict[str, float]:
     return p
 
 
-def _ctx(sc: SimpleNamespace, m: Matrix, **kw: Any) -> models.ModelContext:
+def _ctx(sc: Scenario, m: TravelMatrix, **kw: Any) -> models.ModelContext:
     kw.setdefault("solution_limit", SOLUTIONS)
     return models.make_context(sc, m, parameters=_params(), time_limit_s=30.0, **kw)
 
 
-def _meals(sc: SimpleNamespace) -> dict[str, int]:
+def _meals(sc: Scenario) -> dict[str, int]:
     return {r.id: r.meals_per_week for r in sc.recipients}
-
-
-HOT7 = SimpleNamespace(kind="central_daily_hot", name="hot7", days_per_week=7)
-HOT5 = SimpleNamespace(kind="central_daily_hot", name="hot5", days_per_week=5)
-CHILLED1 = SimpleNamespace(kind="central_chilled", name="chilled1", deliveries_per_week=1)
-LOCAL = SimpleNamespace(kind="local_kitchens", name="local")
-MIX = SimpleNamespace(kind="optimised_mix", name="mix")
 
 
 # --------------------------------------------------------------------------------------
@@ -181,12 +70,16 @@ def test_day_label_compresses_runs() -> None:
     assert models.day_label([6, 5, 0, 2]) == "Mon, Wed, Sat-Sun"
 
 
-def _window(r: Any) -> tuple[float, float]:
+def _person(rid: str, meals: int) -> Recipient:
+    return Recipient(id=rid, lat=0.0, lon=0.0, meals_per_week=meals, hot_meal=True)
+
+
+def _window(r: Recipient) -> tuple[float, float]:
     return (39600.0, 48600.0)
 
 
 def test_five_day_hot_carries_weekend_meals_chilled_on_friday() -> None:
-    rs = [_recipient("a", 0, 0, 7), _recipient("b", 0, 0, 5), _recipient("c", 0, 0, 10)]
+    rs = [_person("a", 7), _person("b", 5), _person("c", 10)]
     week = models.central_hot_visits(rs, "k", days_per_week=5, window_for=_window)
     assert week[5] == [] and week[6] == []
     by_day = [{v.recipient_id: v for v in week[d]} for d in range(5)]
@@ -213,7 +106,7 @@ def test_five_day_hot_carries_weekend_meals_chilled_on_friday() -> None:
 )
 def test_chilled_deliveries_carry_every_meal_once(meals: int, k: int, shift: int) -> None:
     week = models.chilled_group_visits(
-        [_recipient("a", 0, 0, meals)], "k", deliveries_per_week=k, shift=shift, window=(0, 1)
+        [_person("a", meals)], "k", deliveries_per_week=k, shift=shift, window=(0, 1)
     )
     visits = [v for d in week for v in d]
     assert sum(v.demand_meals for v in visits) == meals
@@ -256,12 +149,21 @@ def test_sweep_groups_partition_balanced_deterministic(n: int, groups: int, seed
 
 
 def _town(
-    n_centre: int = 8, n_village: int = 5, seed: int = 0, **kw: Any
-) -> tuple[SimpleNamespace, Matrix]:
+    n_centre: int = 8,
+    n_village: int = 5,
+    seed: int = 0,
+    *,
+    village_capacity: int | None = None,
+    more_kitchens: tuple[dict[str, Any], ...] = (),
+    **kw: Any,
+) -> tuple[Scenario, TravelMatrix]:
     rng = np.random.default_rng(seed)
     ks = [
         _kitchen("central", "central", 60.0, 15.0),
-        _kitchen("village", "local", 60.15, 15.0, vehicles=1),
+        _kitchen(
+            "village", "local", 60.15, 15.0, vehicles=1, capacity_meals_per_day=village_capacity
+        ),
+        *more_kitchens,
     ]
     rs = [
         _recipient(f"c{i:02d}", 60.0 + rng.normal(0, 0.01), 15.0 + rng.normal(0, 0.02), 7)
@@ -270,18 +172,18 @@ def _town(
         _recipient(f"v{i:02d}", 60.15 + rng.normal(0, 0.004), 15.0 + rng.normal(0, 0.008), 7)
         for i in range(n_village)
     ]
-    return _scenario(ks, rs, models_=(HOT7, HOT5, CHILLED1, LOCAL, MIX), **kw)
+    return _scenario(ks, rs, models=("hot7", "hot5", "chilled1", "local", "mix"), **kw)
 
 
 @pytest.fixture(scope="module")
-def town() -> tuple[SimpleNamespace, Matrix, models.ModelContext, dict[str, Any]]:
+def town() -> tuple[Scenario, TravelMatrix, models.ModelContext, dict[str, Any]]:
     sc, m = _town()
     ctx = _ctx(sc, m)
     plans = {spec.name: models.solve_model(spec, ctx) for spec in sc.models}
     return sc, m, ctx, plans
 
 
-def _route_km(route: Any, m: Matrix) -> float:
+def _route_km(route: Any, m: TravelMatrix) -> float:
     row = {i: k for k, i in enumerate(m.ids)}
     seq = [route.depot_id, *route.stop_ids, route.depot_id]
     return sum(m.distance_m[row[a], row[b]] for a, b in itertools.pairwise(seq)) / 1000.0
@@ -312,10 +214,11 @@ def test_every_recipient_served_and_meals_conserved(town: Any) -> None:
 
 def test_big_day_is_split_into_sectors_with_their_share_of_vehicles() -> None:
     sc, m = _town(n_centre=14, n_village=0, vehicles=4)
-    whole = models.solve_model(HOT7, _ctx(sc, m))
+    hot7 = sc.model("hot7")
+    whole = models.solve_model(hot7, _ctx(sc, m))
     ctx = _ctx(sc, m, routing_cache={})
-    split_ctx = dataclasses.replace(ctx, max_stops_per_solve=5)
-    plan = models.solve_model(HOT7, split_ctx)
+    split_ctx = ctx.with_solver(max_stops_per_solve=5)
+    plan = models.solve_model(hot7, split_ctx)
     assert dict(plan.unserved) == {} and dict(whole.unserved) == {}
     (day,) = plan.days
     routes = day.plan.routes
@@ -331,26 +234,24 @@ def test_big_day_is_split_into_sectors_with_their_share_of_vehicles() -> None:
 
 
 def test_sector_that_must_drop_stops_gets_the_unused_vans_of_another() -> None:
-    noon = 12 * 3600.0
     ks = [_kitchen("central", "central", 60.0, 15.0)]
     east = [_recipient(f"e{i}", 60.0 + 0.002 * i, 15.03, 7) for i in range(4)]
-    # four recipients west who all want their meal at exactly 12:00: one van each
+    # four recipients west who all want their meal in 12:00-12:01 (4 min service): one van each
     west = [
-        _recipient(f"w{i}", 60.0 + 0.004 * i, 14.97, 7, window_start_s=noon, window_end_s=noon)
-        for i in range(4)
+        _recipient(f"w{i}", 60.0 + 0.004 * i, 14.97, 7, window=("12:00", "12:01")) for i in range(4)
     ]
-    sc, m = _scenario(ks, east + west, vehicles=5, models_=(HOT7,))
-    ctx = dataclasses.replace(_ctx(sc, m, routing_cache={}), max_stops_per_solve=4)
-    _sector_of, shares = models_core._sectors(ctx, "central", 5)
+    sc, m = _scenario(ks, east + west, vehicles=5)
+    ctx = _ctx(sc, m, routing_cache={}).with_solver(max_stops_per_solve=4)
+    _sector_of, shares = sectors(ctx, "central", 5)
     assert len(shares) == 2 and sum(shares) == 5 and min(shares) == 2  # by meals: 3 + 2
-    plan = models.solve_model(HOT7, ctx)
+    plan = models.solve_model(sc.model("hot7"), ctx)
     assert dict(plan.unserved) == {}  # only possible once the west sector has four vans
     (day,) = plan.days
     west_routes = [r for r in day.plan.routes if r.stop_ids[0].startswith("w")]
     assert len(west_routes) == 4 and len({r.vehicle_id for r in day.plan.routes}) == 5
 
 
-def _sectors_of(sc: SimpleNamespace, n: int) -> list[list[str]]:
+def _sectors_of(sc: Scenario, n: int) -> list[list[str]]:
     k = sc.kitchens[0]
     coslat = math.cos(math.radians(k.lat))
     rs = sorted(sc.recipients, key=lambda r: r.id)
@@ -397,7 +298,7 @@ def test_identical_days_are_solved_once(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setattr(routing, "solve", counting)
     sc, m = _town(n_centre=5, n_village=0)
-    plan = models.solve_model(HOT7, _ctx(sc, m))
+    plan = models.solve_model(sc.model("hot7"), _ctx(sc, m))
     assert [(d.label, d.days) for d in plan.days] == [("Mon-Sun", 7)]
     assert calls == [5]
 
@@ -432,8 +333,8 @@ def test_recipients_beyond_hot_holding_stay_with_central() -> None:
         _recipient("at_cafe", 60.1 + 0.001, 15.0),  # ~140 m road from "cafe"
         _recipient("town", 60.0 + 0.01, 15.0),
     ]
-    sc, m = _scenario(ks, rs, models_=(LOCAL,))
-    plan = models.solve_model(LOCAL, _ctx(sc, m))
+    sc, m = _scenario(ks, rs, models=("local",))
+    plan = models.solve_model(sc.model("local"), _ctx(sc, m))
     assert dict(plan.assignment) == {
         "near_walk": "walk",
         "far_walk": "central",
@@ -454,24 +355,18 @@ def test_recipients_beyond_hot_holding_stay_with_central() -> None:
 
 
 def test_local_kitchen_capacity_overflow_goes_to_central() -> None:
-    sc, m = _town(n_centre=3, n_village=6)
-    village = next(k for k in sc.kitchens if k.id == "village")
-    village.capacity_meals_per_day = 4
-    plan = models.solve_model(LOCAL, _ctx(sc, m))
+    sc, m = _town(n_centre=3, n_village=6, village_capacity=4)
+    plan = models.solve_model(sc.model("local"), _ctx(sc, m))
     local = [r for r, k in plan.assignment.items() if k == "village"]
     assert len(local) == 4
     assert dict(plan.unserved) == {}
 
 
-def _town_with_dear() -> tuple[SimpleNamespace, Matrix, models.ModelContext, Any]:
+def _town_with_dear() -> tuple[Scenario, TravelMatrix, models.ModelContext, Any]:
     """The town plus an expensive candidate next to the central kitchen (never worth
     opening), its context and a pricing function (SEK/week)."""
-    sc, m = _town(n_centre=6, n_village=4)
-    sc.kitchens = (
-        *sc.kitchens,
-        _kitchen("dear", "local", 60.005, 15.0, cost_per_meal_sek=200.0, vehicles=1),
-    )
-    m = _scenario(list(sc.kitchens), list(sc.recipients))[1]
+    dear = _kitchen("dear", "local", 60.005, 15.0, cost_per_meal_sek=200.0, vehicles=1)
+    sc, m = _town(n_centre=6, n_village=4, more_kitchens=(dear,))
     ctx = _ctx(sc, m)
     params = ctx.parameters
 
@@ -484,50 +379,48 @@ def _town_with_dear() -> tuple[SimpleNamespace, Matrix, models.ModelContext, Any
 
 
 def test_optimised_mix_report_is_the_real_delta() -> None:
-    _sc, _m, ctx, price = _town_with_dear()
-    plan, report = models.solve_optimised_mix(ctx, MIX, price=price)
+    sc, _m, ctx, price = _town_with_dear()
+    plan, report = models.solve_optimised_mix(ctx, sc.model("mix"), price=price)
     assert report.status == "OPTIMAL"
     assert "central" in report.open_ids and "dear" in report.closed_ids
     dear = next(k for k in plan.kitchens if k.kitchen_id == "dear")
     assert not dear.open and dear.meals_fresh_per_week == 0 and dear.recipients == ()
     assert math.isclose(report.total_cost_sek, price(plan))
-    forced, _res, _prob = models_core._siting_plan(
-        ctx, MIX, kind="optimised_mix", force_open=("dear",)
-    )
-    assert "dear" in forced.extra["open_ids"]
+    forced, _res, _prob = siting_plan(ctx, "mix", kind="optimised_mix", force_open=("dear",))
+    assert "dear" in {k.kitchen_id for k in forced.kitchens if k.open}
     assert math.isclose(report.delta_total_cost_sek["dear"], price(forced) - price(plan))
     assert report.delta_total_cost_sek["dear"] > 0
 
 
 def test_optimised_mix_is_the_cheapest_real_plan_it_routed() -> None:
     sc, m, ctx, price = _town_with_dear()
-    plan, report = models.solve_optimised_mix(ctx, MIX, price=price)
+    plan, report = models.solve_optimised_mix(ctx, sc.model("mix"), price=price)
     costs = dict(report.evaluations)
     # the village-first plan over every candidate and the central-only plan were routed
     assert ("village", "dear") in costs and () in costs
     assert math.isclose(report.total_cost_sek, min(costs.values()))
     assert math.isclose(report.total_cost_sek, price(plan))
     # never dearer than the Frame Lake plan restricted to the candidates
-    village_first, _, _ = models_core._siting_plan(
-        ctx, MIX, kind="optimised_mix", village_first=True
-    )
+    village_first, _, _ = siting_plan(ctx, "mix", kind="optimised_mix", village_first=True)
     assert report.total_cost_sek <= price(village_first) + 1e-6
     # a local optimum over single flips: no routed flip of the chosen set is cheaper
     flips = {**report.delta_total_cost_sek, **report.delta_close_total_cost_sek}
     assert set(flips) == {"village", "dear"}
     assert all(d >= -1e-6 for d in flips.values())
     # solve_model gives the same plan as the reported search
-    again = models.solve_model(MIX, _ctx(sc, m))
+    again = models.solve_model(sc.model("mix"), _ctx(sc, m))
     assert dict(again.assignment) == dict(plan.assignment)
 
 
 def test_chilled_spreads_over_the_week_when_one_day_cannot_carry_all() -> None:
     sc, m = _town(n_centre=12, n_village=0, vehicles=1, chilled_capacity=30)
-    plan = models.solve_model(CHILLED1, _ctx(sc, m))
+    plan = models.solve_model(sc.model("chilled1"), _ctx(sc, m))
     assert dict(plan.unserved) == {}
-    groups = plan.extra["groups"]
+    # one delivery a week: each group is one delivery day, each recipient in one group
+    members = [i for day in plan.days for _ in range(day.days) for i in day.chilled_meals]
+    assert sorted(members) == sorted(_meals(sc))
+    groups = len({d for day in plan.days for d in day.day_indices})
     assert groups >= 3  # 84 meals, 30 per vehicle and day
-    assert sorted(i for g in plan.extra["group_members"] for i in g) == sorted(_meals(sc))
     days = sorted(d for day in plan.days for d in day.day_indices)
     assert days == list(range(groups))  # Mon, Tue, ... one group per working day
     for day in plan.days:
@@ -548,13 +441,21 @@ def test_same_inputs_same_plans() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _star_town(offsets: list[tuple[float, float, int]]) -> tuple[SimpleNamespace, Matrix]:
+def _star_town(offsets: list[tuple[float, float, int]]) -> tuple[Scenario, TravelMatrix]:
     ks = [_kitchen("central", "central", 60.0, 15.0)]
     rs = [
-        _recipient(f"r{i}", 60.0 + dy, 15.0 + dx, meals, window_start_s=0, window_end_s=86400)
+        _recipient(f"r{i}", 60.0 + dy, 15.0 + dx, meals, window=("00:00", "24:00"))
         for i, (dy, dx, meals) in enumerate(offsets)
     ]
-    return _scenario(ks, rs, star=True, vehicles=len(rs), capacity=14, hold_min=600.0)
+    return _scenario(
+        ks,
+        rs,
+        star=True,
+        vehicles=len(rs),
+        capacity=14,
+        hold_min=600.0,
+        models=("hot7", "chilled1"),
+    )
 
 
 offsets_st = st.lists(
@@ -582,7 +483,7 @@ def test_adding_a_recipient_never_lowers_the_cost(
     totals = []
     for pts in (offsets, [*offsets, extra]):
         sc, m = _star_town(pts)
-        for spec in (HOT7, CHILLED1):
+        for spec in sc.models:
             plan = models.solve_model(spec, _ctx(sc, m, solution_limit=10))
             assert dict(plan.unserved) == {}
             out = weekly_outcome(plan, parameters=params, recipients_meals=_meals(sc))
@@ -601,7 +502,7 @@ def test_adding_a_recipient_never_lowers_the_cost(
                     * params["driver_cost_per_hour_sek"]
                 )
                 expected += meals * 55.0 + visits * trip
-                if spec is CHILLED1:
+                if spec.name == "chilled1":
                     expected += meals * params["chilled_packaging_sek_per_meal"]
             # routing keeps times in 0.1 s units: allow 0.05 s per leg and visit
             n_visits = out.recipient_visits_per_week
@@ -620,7 +521,7 @@ def test_plan_cost_is_the_sum_of_routes_and_kitchens(seed: int, n_c: int, n_v: i
     sc, m = _town(n_centre=n_c, n_village=n_v, seed=seed)
     params = _params()
     ctx = _ctx(sc, m, solution_limit=10)
-    for spec in (HOT5, CHILLED1, LOCAL):
+    for spec in (sc.model("hot5"), sc.model("chilled1"), sc.model("local")):
         plan = models.solve_model(spec, ctx)
         out = weekly_outcome(plan, parameters=params, recipients_meals=_meals(sc))
         routes = sum(d.days * r.cost_sek for d in plan.days for r in d.plan.routes)
@@ -645,7 +546,8 @@ def test_unreachable_recipient_is_reported_never_a_crash() -> None:
         arr[k, :] = np.inf
         arr[:, k] = np.inf
         arr[k, k] = 0.0
-    m2 = Matrix(m.ids, m.nodes, t, d)
+    cut = tuple((a, b) for a in m.ids for b in m.ids if (a == "c01") != (b == "c01"))
+    m2 = TravelMatrix(m.ids, m.nodes, t, d, unreachable=cut)
     ctx = _ctx(sc, m2)
     for spec in sc.models:
         plan = models.solve_model(spec, ctx)

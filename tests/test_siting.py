@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from maltid.errors import InputError
-from maltid.siting import SitingProblem, SitingResult, sensitivity_of_closed, solve_siting
+from maltid.siting import SitingProblem, SitingResult, solve_siting
 
 INF = math.inf
 
@@ -235,27 +235,6 @@ def test_infinite_capacity_means_uncapacitated() -> None:
 def test_deterministic() -> None:
     p = random_problem(3)
     assert solve_siting(p) == solve_siting(p)
-
-
-def test_sensitivity_of_closed_matches_brute_force() -> None:
-    p = small()
-    r = solve_siting(p)
-    delta = sensitivity_of_closed(p, r)
-    assert set(delta) == {"B", "C"}
-    for f, d in delta.items():
-        assert d == pytest.approx(brute_force(p, force_open=(f,))[0] - r.objective_sek)
-        assert d >= -1e-9  # the optimum cannot improve by forcing a kitchen open
-    # a kitchen forced closed is not re-opened
-    r = solve_siting(p, force_closed=["A"])
-    assert "A" not in sensitivity_of_closed(p, r)
-
-
-def test_sensitivity_is_nan_without_a_base_solution() -> None:
-    p = small(capacity=[3.0, 3.0, 0.0])
-    r = solve_siting(p)
-    assert r.status == "INFEASIBLE"
-    out = sensitivity_of_closed(p, r)
-    assert set(out) == {"A", "B", "C"} and all(math.isnan(v) for v in out.values())
 
 
 @pytest.mark.parametrize(

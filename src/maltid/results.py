@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from maltid.routing import RoutingPlan
@@ -114,4 +114,3 @@ class WeekPlan:
     assignment: Mapping[str, str]  # recipient id -> kitchen id
     unserved: Mapping[str, str]  # recipient id -> reason
     local_deliveries: tuple[LocalDelivery, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from maltid.errors import InputError
 
-__all__ = ["SitingProblem", "SitingResult", "sensitivity_of_closed", "solve_siting"]
+__all__ = ["SitingProblem", "SitingResult", "solve_siting"]
 
 logger = logging.getLogger("maltid")
 
@@ -384,50 +384,3 @@ def solve_siting(
         solver=solver_name,
         solve_time_s=elapsed,
     )
-
-
-def sensitivity_of_closed(
-    problem: SitingProblem,
-    result: SitingResult,
-    *,
-    time_limit_s: float = 60.0,
-) -> dict[str, float]:
-    """Objective change (SEK/week) if each facility the optimiser closed were forced open.
-
-    Re-solves once per facility that is closed in ``result`` but was not forced closed
-    (``must_close`` or ``force_closed``), keeping ``result``'s forced sets. A positive
-    delta is what opening that kitchen would cost the municipality per week.
-
-    Parameters
-    ----------
-    problem : SitingProblem
-    result : SitingResult
-        A solved result of ``problem``.
-    time_limit_s : float
-        Limit per re-solve (s).
-
-    Returns
-    -------
-    dict of str to float
-        Facility id -> ``objective(forced open) - result.objective_sek`` (SEK/week),
-        >= 0 up to solver tolerance when ``result`` is optimal; NaN (without re-solving)
-        when ``result`` has no solution, or when a re-solve times out without one.
-    """
-    out: dict[str, float] = {}
-    if result.status not in ("OPTIMAL", "FEASIBLE"):
-        logger.warning(
-            "sensitivity_of_closed: base result is %s; nothing to compare", result.status
-        )
-    for f in problem.facility_ids:
-        if f in result.open_ids or f in result.forced_closed:
-            continue
-        alt = solve_siting(
-            problem,
-            time_limit_s=time_limit_s,
-            force_open=(*result.forced_open, f),
-            force_closed=result.forced_closed,
-        )
-        # Forcing a kitchen open never makes a feasible problem infeasible (it may serve
-        # no one), so only a time-out without a solution gives NaN here.
-        out[f] = alt.objective_sek - result.objective_sek
-    return out

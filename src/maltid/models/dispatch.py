@@ -1,0 +1,252 @@
+"""One kitchen's day as a routing problem: its vehicles, sector split for big days, merge.
+
+Within a day each kitchen's recipients form their own routing problem (the kitchen's own
+vehicles); identical per-kitchen problems are solved once per
+:class:`~maltid.models.context.ModelContext` (a deterministic memo, since the routing
+solve is deterministic for the same inputs and seed).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import types
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from maltid.models.context import ModelContext
+from maltid.models.visits import Visit, angles_rad, meals_by_day, sweep_groups
+from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle
+
+if TYPE_CHECKING:
+    from maltid.scenario import KitchenSpec
+
+__all__ = ["merge_plans", "n_vehicles", "route_kitchen_day", "sectors"]
+
+logger = logging.getLogger("maltid")
+
+#: Worst first: the merged status of several plans is the worst of them.
+_STATUS_ORDER = (
+    "infeasible",
+    "fail",
+    "invalid",
+    "not_solved",
+    "timeout",
+    "partial",
+    "success",
+    "optimal",
+    "empty",
+)
+
+
+def n_vehicles(ctx: ModelContext, kitchen: KitchenSpec) -> int:
+    """Vehicles at ``kitchen``: its own ``vehicles``, else ``fleet.vehicles_per_kitchen``."""
+    v = kitchen.vehicles
+    return int(ctx.scenario.fleet.vehicles_per_kitchen if v is None else v)
+
+
+def _vehicles(
+    ctx: ModelContext, kitchen_id: str, *, capacity_meals: int, n: int
+) -> tuple[Vehicle, ...]:
+    fleet = ctx.scenario.fleet
+    p = ctx.parameters
+    return tuple(
+        Vehicle(
+            id=f"{kitchen_id}/v{j + 1}",
+            depot_index=0,
+            capacity_meals=int(capacity_meals),
+            cost_per_km_sek=float(p["cost_per_km_sek"]),
+            cost_per_hour_sek=float(p["driver_cost_per_hour_sek"]),
+            fixed_cost_sek=float(p["fixed_cost_sek_per_vehicle_day"]),
+            start_s=float(fleet.shift_start_s),
+            max_shift_s=float(fleet.max_shift_s),
+        )
+        for j in range(n)
+    )
+
+
+def route_kitchen_day(
+    ctx: ModelContext,
+    kitchen_id: str,
+    visits: Sequence[Visit],
+    *,
+    capacity_meals: int,
+    n_vehicles: int,
+) -> RoutingPlan:
+    """Solve one kitchen's day (its own vehicles) as a routing problem; memoised.
+
+    The sub-matrix over the kitchen and its visits is cut from the context's matrix;
+    stop ``hot`` follows the visit; the hot-holding limit is the scenario's.
+
+    Days with more than ``ctx.max_stops_per_solve`` stops are split first (cluster
+    first, route second) into the kitchen's fixed angular sectors (:func:`sectors`),
+    each with its share of the vehicles; each sector is solved on its own; vans a sector
+    leaves unused move to sectors that had to drop stops, which are solved again (up to
+    three rounds); the plans are merged. This bounds the size of every solve (a county's
+    central kitchen may have 2,000 stops a day) at the price of routes never crossing a
+    sector border.
+    """
+    vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
+    visits = sorted(visits, key=lambda v: v.recipient_id)
+    max_stops = ctx.max_stops_per_solve
+    if len(visits) <= max_stops or len(vehicles) <= 1:
+        return _solve_visits(ctx, kitchen_id, visits, vehicles)
+    sector_of, shares = sectors(ctx, kitchen_id, len(vehicles))
+    by_sector: dict[int, list[Visit]] = {}
+    for v in visits:
+        by_sector.setdefault(sector_of[v.recipient_id], []).append(v)
+    fleet: dict[int, list[Vehicle]] = {}
+    first = 0
+    for k, count in enumerate(shares):
+        fleet[k] = list(vehicles[first : first + count])
+        first += count
+    active = sorted(by_sector)
+    plans = {k: _solve_visits(ctx, kitchen_id, by_sector[k], fleet[k]) for k in active}
+    # Rebalance: a far sector may need more vans than its share of meals gives it. Vans
+    # left unused by sectors that dropped nobody go, in sector order, to the sectors
+    # that dropped stops, which are solved again (an unused van costs nothing).
+    for _ in range(3):
+        needy = [k for k in active if any(u.code == "dropped" for u in plans[k].unserved)]
+        spare: list[Vehicle] = []
+        for k in list(fleet):
+            if k in needy:
+                continue
+            used = {r.vehicle_id for r in plans[k].routes} if k in plans else set()
+            spare += [v for v in fleet[k] if v.id not in used]
+            fleet[k] = [v for v in fleet[k] if v.id in used]
+        if not needy or not spare:
+            break
+        for j, van in enumerate(spare):
+            fleet[needy[j % len(needy)]].append(van)
+        for k in needy:
+            plans[k] = _solve_visits(ctx, kitchen_id, by_sector[k], fleet[k])
+    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(active))
+    return merge_plans([plans[k] for k in active])
+
+
+def sectors(
+    ctx: ModelContext, kitchen_id: str, n_vehicles: int
+) -> tuple[dict[str, int], list[int]]:
+    """Fixed angular sectors around a kitchen over ALL the scenario's recipients.
+
+    ``ceil(recipients / max_stops_per_solve)`` sectors (at most one per vehicle) of about
+    equal meals (:func:`~maltid.models.visits.sweep_groups`), and the vehicles each gets:
+    one, the rest by meals (largest remainder; ties by sector). Both depend only on the
+    scenario, never on the day's visits, so a change in one village (a kitchen opened in
+    a flip of ``optimised_mix``) re-routes only that village's sector: the others are
+    memo hits.
+    """
+    rs = sorted(ctx.scenario.recipients, key=lambda r: r.id)
+    # the memo is shared by scenario variants (break-even): key on the recipients too
+    who = tuple((r.id, float(r.lat), float(r.lon), int(r.meals_per_week)) for r in rs)
+    key = ("sectors", kitchen_id, n_vehicles, ctx.max_stops_per_solve, who)
+    hit = ctx.routing_cache.get(key)
+    if isinstance(hit, tuple):
+        return hit[0], hit[1]
+    ids = [r.id for r in rs]
+    weight = [float(max(max(meals_by_day(r.meals_per_week)), 1)) for r in rs]
+    n_groups = max(1, min(math.ceil(len(rs) / ctx.max_stops_per_solve), n_vehicles))
+    kitchen = ctx.scenario.kitchen(kitchen_id)
+    groups = sweep_groups(ids, angles_rad(kitchen, rs), weight, n_groups)
+    groups = [g for g in groups if g]
+    w_of = dict(zip(ids, weight, strict=True))
+    g_weight = [sum(w_of[i] for i in g) for g in groups]
+    spare = n_vehicles - len(groups)
+    total = sum(g_weight) or 1.0
+    quota = [spare * w / total for w in g_weight]
+    shares = [1 + math.floor(q) for q in quota]
+    rest = n_vehicles - sum(shares)
+    by_remainder = sorted(range(len(groups)), key=lambda k: (math.floor(quota[k]) - quota[k], k))
+    for k in by_remainder[:rest]:
+        shares[k] += 1
+    sector_of = {i: k for k, g in enumerate(groups) for i in g}
+    ctx.routing_cache[key] = (sector_of, shares)
+    return sector_of, shares
+
+
+def _solve_visits(
+    ctx: ModelContext, kitchen_id: str, visits: Sequence[Visit], vehicles: Sequence[Vehicle]
+) -> RoutingPlan:
+    """Solve one kitchen's visits with the given vehicles (memoised on every input)."""
+    from maltid import routing
+
+    visits = sorted(visits, key=lambda v: v.recipient_id)
+    fleet_ = tuple(vehicles)
+    rows = [ctx.row(kitchen_id)] + [ctx.row(v.recipient_id) for v in visits]
+    idx = np.asarray(rows, dtype=np.int64)
+    # cut first, then widen: the matrix is float32 and may be county-sized
+    t = np.asarray(ctx.matrix.time_s)[np.ix_(idx, idx)].astype(float)
+    d = np.asarray(ctx.matrix.distance_m)[np.ix_(idx, idx)].astype(float)
+    service_s = float(ctx.scenario.fleet.service_s)
+    stops = tuple(
+        Stop(
+            id=v.recipient_id,
+            index=k + 1,
+            demand_meals=int(v.demand_meals),
+            window_start_s=float(v.window_start_s),
+            window_end_s=float(v.window_end_s),
+            service_s=service_s,
+            hot=bool(v.hot),
+        )
+        for k, v in enumerate(visits)
+    )
+    hold = float(ctx.scenario.delivery.max_hot_holding_s)
+    key = (
+        kitchen_id,
+        t.tobytes(),
+        d.tobytes(),
+        stops,
+        fleet_,
+        hold,
+        ctx.seed,
+        ctx.time_limit_s,
+        ctx.solution_limit,
+    )
+    hit = ctx.routing_cache.get(key)
+    if isinstance(hit, RoutingPlan):
+        return hit
+    problem = RoutingProblem(
+        time_s=t,
+        distance_m=d,
+        stops=stops,
+        vehicles=fleet_,
+        max_hot_holding_s=hold,
+        depot_ids={0: kitchen_id},
+    )
+    plan = routing.solve(
+        problem,
+        time_limit_s=ctx.time_limit_s,
+        seed=ctx.seed,
+        solution_limit=ctx.solution_limit,
+    )
+    ctx.routing_cache[key] = plan
+    return plan
+
+
+def merge_plans(plans: Sequence[RoutingPlan]) -> RoutingPlan:
+    """Concatenate several kitchens' plans of one day into one :class:`RoutingPlan`.
+
+    Status: the single status if all agree, else the worst in the order infeasible, fail,
+    invalid, timeout, partial, success, optimal, empty.
+    """
+    k2p: dict[str, float] = {}
+    for p in plans:
+        k2p.update(p.kitchen_to_plate_s)
+    statuses = [p.status for p in plans] or ["empty"]
+    uniq = set(statuses)
+    if len(uniq) == 1:
+        status = statuses[0]
+    else:
+        rank = {s: k for k, s in enumerate(_STATUS_ORDER)}
+        real = [s for s in uniq if s != "empty"]
+        status = min(real, key=lambda s: rank.get(s, -1))
+    return RoutingPlan(
+        routes=tuple(r for p in plans for r in p.routes),
+        unserved=tuple(u for p in plans for u in p.unserved),
+        kitchen_to_plate_s=types.MappingProxyType(k2p),
+        status=status,
+        objective_sek=float(sum(p.objective_sek for p in plans)),
+        solve_time_s=float(sum(p.solve_time_s for p in plans)),
+    )

@@ -1,0 +1,41 @@
+"""``models.reach`` follows the routing rule for hot meals: a hot stop is allowed when its
+service STARTS within the hot-holding limit after the vehicle leaves the kitchen."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from maltid import models
+from maltid.models.reach import reach
+from models_town import kitchen, recipient, scenario
+
+HOLD_MIN = 30.0
+SERVICE_MIN = 4.0
+
+
+def _at_minutes(minutes: float) -> float:
+    """Latitude offset (deg) of a point ``minutes`` away by road (1.3 x straight, 15 m/s)."""
+    return minutes * 60.0 * 15.0 / 1.3 / 111_000.0
+
+
+def test_reach_matches_the_routing_hot_holding_rule() -> None:
+    ks = [kitchen("central", "central", 60.0, 15.0)]
+    rs = [
+        # travel 28 min: past "limit - service" (26 min) but service starts within 30 min
+        recipient("inside", 60.0 + _at_minutes(28.0), 15.0),
+        # travel 31 min: service would start after the limit
+        recipient("beyond", 60.0 - _at_minutes(31.0), 15.0),
+    ]
+    sc, m = scenario(ks, rs, hold_min=HOLD_MIN, service_min=SERVICE_MIN, vehicles=2)
+    ctx = models.make_context(sc, m, time_limit_s=10.0, solution_limit=20)
+    t = m.time_s[0, 1:]
+    assert (HOLD_MIN - SERVICE_MIN) * 60 < t[0] < HOLD_MIN * 60 < t[1]
+    rch = reach(ctx, [sc.central_kitchen], sorted(sc.recipients, key=lambda r: r.id))
+    # sorted ids: beyond, inside
+    assert rch.allowed.tolist() == [[False, True]]
+    assert np.allclose(rch.one_way_s[0], [t[1], t[0]])
+    plan = models.solve_model(sc.model("hot7"), ctx)
+    served = {s for day in plan.days for r in day.plan.routes for s in r.stop_ids}
+    # routing agrees with reach: the 28-minute stop is served hot, the 31-minute one is not
+    assert served == {"inside"}
+    assert plan.unserved["beyond"].endswith("[hot_holding]")
