@@ -1,6 +1,8 @@
 """Tests of maltid.routing: brute-force optima, an independent route checker, reason codes.
 
-All recipients here are synthetic. Travel times are whole seconds so that the solver's
+The behaviour tests run on both backends (``BACKENDS``: OR-Tools and PyVRP); the
+OR-Tools brute-force comparisons are here, PyVRP's in ``test_routing_pyvrp.py``. All
+recipients here are synthetic. Travel times are whole seconds so that the solvers'
 0.1 s time scale is exact.
 """
 
@@ -8,20 +10,25 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 
 import numpy as np
 import pytest
 
 from maltid.errors import RoutingInputError
 from maltid.routing import (
+    OrToolsParams,
+    PyVrpParams,
     RoutingPlan,
     RoutingProblem,
+    SolverParams,
     Stop,
     Unserved,
     Vehicle,
+    params_for_backend,
     solve,
 )
-from maltid.routing.ortools import _to_int
+from maltid.routing.problem import _to_int
 from routing_helpers import (
     EPS,
     H,
@@ -36,11 +43,19 @@ BRUTE_FORCE_SEEDS = range(8)
 #: about 1800 solutions to leave a local optimum with three stops dropped).
 BRUTE_FORCE_SOLUTIONS = 3000
 
+#: Both backends, deterministic, with a generous safety cap.
+BACKENDS = pytest.mark.parametrize(
+    "params",
+    [OrToolsParams(time_limit_s=10.0), PyVrpParams(time_limit_s=20.0)],
+    ids=["ortools", "pyvrp"],
+)
+
 
 @functools.cache
 def solved_random(seed: int) -> tuple[RoutingProblem, RoutingPlan]:
     p = random_problem(seed)
-    return p, solve(p, time_limit_s=10.0, seed=seed, solution_limit=BRUTE_FORCE_SOLUTIONS)
+    params = OrToolsParams(time_limit_s=10.0, seed=seed, solution_limit=BRUTE_FORCE_SOLUTIONS)
+    return p, solve(p, params)
 
 
 @pytest.mark.parametrize("seed", BRUTE_FORCE_SEEDS)
@@ -61,17 +76,44 @@ def test_brute_force_instances_are_not_trivial() -> None:
     assert any(not pl.unserved for pl in plans)
 
 
-def test_same_seed_same_plan() -> None:
+@BACKENDS
+def test_same_seed_same_plan(params: SolverParams) -> None:
     p = random_problem(5)
-    a = solve(p, time_limit_s=20.0, seed=3, solution_limit=500)
-    b = solve(p, time_limit_s=20.0, seed=3, solution_limit=500)
+    a = solve(p, params)
+    b = solve(p, params)
     assert a == b
     check_plan(p, a)
 
 
-def test_line_route_serves_all_in_order() -> None:
+def test_older_keyword_form_is_the_ortools_backend() -> None:
+    """``solve(p, time_limit_s=..., seed=..., solution_limit=...)`` = ``OrToolsParams``."""
+    p = random_problem(5)
+    old = solve(p, time_limit_s=20.0, seed=3, solution_limit=500)
+    new = solve(p, OrToolsParams(time_limit_s=20.0, seed=3, solution_limit=500))
+    assert old == new
+    check_plan(p, old)
+
+
+def test_default_backend_is_pyvrp() -> None:
+    p = random_problem(2)
+    plan = solve(p)
+    assert plan == solve(p, PyVrpParams())
+    check_plan(p, plan)
+
+
+def test_params_for_backend_maps_the_scenario_solver_table() -> None:
+    pv = params_for_backend("pyvrp", time_limit_s=30.0, seed=4, iteration_limit=900)
+    assert pv == PyVrpParams(time_limit_s=30.0, seed=4, max_iterations=900)
+    ot = params_for_backend("ortools", time_limit_s=30.0, seed=4, iteration_limit=None)
+    assert ot == OrToolsParams(time_limit_s=30.0, seed=4, solution_limit=None)
+    with pytest.raises(RoutingInputError, match=r"backend.*pyvrp, ortools"):
+        params_for_backend("gurobi", time_limit_s=30.0, seed=4, iteration_limit=None)
+
+
+@BACKENDS
+def test_line_route_serves_all_in_order(params: SolverParams) -> None:
     p = line_problem()
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert plan.unserved == ()
     assert plan.n_vehicles == 1
@@ -79,7 +121,8 @@ def test_line_route_serves_all_in_order() -> None:
     assert plan.served_ids in (("r1", "r2", "r3", "r4"), ("r4", "r3", "r2", "r1"))
 
 
-def test_hot_holding_forces_order_and_is_measured_from_departure() -> None:
+@BACKENDS
+def test_hot_holding_forces_order_and_is_measured_from_departure(params: SolverParams) -> None:
     # r1 hot and far would be cold after the other stops: it must come first,
     # and with a late window the van must leave late rather than wait with hot food.
     p = line_problem(max_hot_holding_s=20 * 60.0)
@@ -88,7 +131,7 @@ def test_hot_holding_forces_order_and_is_measured_from_departure() -> None:
         Stop("far_hot", 2, 1, 12 * H, 12.5 * H, 60.0, True),
     )
     p = line_problem(stops=stops, max_hot_holding_s=20 * 60.0)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert plan.unserved == ()
     (route,) = plan.routes
@@ -96,29 +139,32 @@ def test_hot_holding_forces_order_and_is_measured_from_departure() -> None:
     assert route.departure_s >= 12 * H - 20 * 60.0 - EPS  # not the 10:00 shift start
 
 
-def test_hot_holding_ignores_return_leg_and_chilled_stops() -> None:
+@BACKENDS
+def test_hot_holding_ignores_return_leg_and_chilled_stops(params: SolverParams) -> None:
     stops = (Stop("chilled_far", 4, 1, 10 * H, 14 * H, 60.0, False),)
     p = line_problem(stops=stops, max_hot_holding_s=10 * 60.0)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert plan.served_ids == ("chilled_far",)
     assert plan.kitchen_to_plate_s["chilled_far"] == pytest.approx(2400.0)
 
 
-def test_duplicate_matrix_index_two_recipients_one_house() -> None:
+@BACKENDS
+def test_duplicate_matrix_index_two_recipients_one_house(params: SolverParams) -> None:
     stops = (
         Stop("a", 2, 1, 10 * H, 13 * H, 60.0, True),
         Stop("b", 2, 1, 10 * H, 13 * H, 60.0, False),
         Stop("c", 3, 1, 10 * H, 13 * H, 60.0, False),
     )
     p = line_problem(stops=stops)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert sorted(plan.served_ids) == ["a", "b", "c"]
     assert plan.distance_m == pytest.approx(60_000.0)
 
 
-def test_unserved_reason_codes() -> None:
+@BACKENDS
+def test_unserved_reason_codes(params: SolverParams) -> None:
     n = 8
     time_s = np.full((n, n), 600.0)
     np.fill_diagonal(time_s, 0.0)
@@ -137,7 +183,7 @@ def test_unserved_reason_codes() -> None:
     )
     vehicles = (Vehicle("v0", 0, 10, 2.5, 200.0, 0.0, 10 * H, 1.5 * H),)
     p = RoutingProblem(time_s, dist, stops, vehicles, 30 * 60.0, {0: "central"})
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     codes = {u.stop_id: u.code for u in plan.unserved}
     assert codes == {
@@ -151,19 +197,21 @@ def test_unserved_reason_codes() -> None:
     assert all(u.reason for u in plan.unserved)
 
 
-def test_no_vehicles() -> None:
+@BACKENDS
+def test_no_vehicles(params: SolverParams) -> None:
     p = line_problem(vehicles=(), depot_ids={0: "central"})
-    plan = solve(p, time_limit_s=1.0)
+    plan = solve(p, params)
     assert {u.code for u in plan.unserved} == {"no_vehicles"}
     assert plan.routes == ()
     assert plan.status == "empty"
 
 
-def test_dropped_when_not_enough_vehicles() -> None:
+@BACKENDS
+def test_dropped_when_not_enough_vehicles(params: SolverParams) -> None:
     # each stop fits alone but together they exceed the one vehicle's capacity
     stops = tuple(Stop(f"r{i}", i, 6, 10 * H, 13 * H, 60.0, False) for i in range(1, 5))
     p = line_problem(stops=stops)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert len(plan.served_ids) == 1
     dropped = [u for u in plan.unserved if u.code == "dropped"]
@@ -171,19 +219,21 @@ def test_dropped_when_not_enough_vehicles() -> None:
     assert "not enough vehicles" in dropped[0].reason
 
 
-def test_unreachable_pair_between_stops_is_never_used() -> None:
+@BACKENDS
+def test_unreachable_pair_between_stops_is_never_used(params: SolverParams) -> None:
     p0 = line_problem()
     t = p0.time_s.copy()
     t[1, 2] = np.inf
     t[2, 1] = np.inf
     t[3, 4] = np.inf
     p = line_problem(time_s=t)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)  # asserts no infinite leg is used
     assert plan.unserved == ()
 
 
-def test_multi_depot_chooses_cheaper_vehicle() -> None:
+@BACKENDS
+def test_multi_depot_chooses_cheaper_vehicle(params: SolverParams) -> None:
     # two kitchens the same distance from every stop; B's van costs much less per km
     n = 5
     time_s = np.full((n, n), 300.0)
@@ -196,7 +246,7 @@ def test_multi_depot_chooses_cheaper_vehicle() -> None:
         Vehicle("cheap", 1, 10, 1.5, 300.0, 0.0, 10 * H, 4 * H),
     )
     p = RoutingProblem(time_s, dist, stops, vehicles, None, {0: "A", 1: "B"})
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert [r.vehicle_id for r in plan.routes] == ["cheap"]
     assert plan.routes[0].depot_id == "B"
@@ -206,24 +256,26 @@ def test_multi_depot_chooses_cheaper_vehicle() -> None:
         for v in vehicles
     )
     p2 = RoutingProblem(time_s, dist, stops, swapped, None, {0: "A", 1: "B"})
-    plan2 = solve(p2, time_limit_s=5.0)
+    plan2 = solve(p2, params)
     check_plan(p2, plan2)
     assert [r.vehicle_id for r in plan2.routes] == ["expensive"]
 
 
-def test_fixed_cost_uses_one_vehicle_when_possible() -> None:
+@BACKENDS
+def test_fixed_cost_uses_one_vehicle_when_possible(params: SolverParams) -> None:
     vehicles = (
         Vehicle("v0", 0, 10, 2.5, 0.0, 500.0, 10 * H, 4 * H),
         Vehicle("v1", 0, 10, 2.5, 0.0, 500.0, 10 * H, 4 * H),
     )
     p = line_problem(vehicles=vehicles)
-    plan = solve(p, time_limit_s=5.0)
+    plan = solve(p, params)
     check_plan(p, plan)
     assert plan.n_vehicles == 1
 
 
-def test_plan_is_frozen_and_read_only() -> None:
-    plan = solve(line_problem(), time_limit_s=2.0)
+@BACKENDS
+def test_plan_is_frozen_and_read_only(params: SolverParams) -> None:
+    plan = solve(line_problem(), params)
     with pytest.raises(AttributeError):
         plan.status = "x"  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -251,10 +303,13 @@ def test_to_int_warns_on_precision_loss(caplog: pytest.LogCaptureFixture) -> Non
         _to_int([np.inf], 1.0, "x")
 
 
-def test_solve_warns_when_driver_rate_loses_precision(caplog: pytest.LogCaptureFixture) -> None:
+@BACKENDS
+def test_solve_warns_when_driver_rate_loses_precision(
+    params: SolverParams, caplog: pytest.LogCaptureFixture
+) -> None:
     vehicles = (Vehicle("v0", 0, 10, 2.5, 0.001, 0.0, 10 * H, 4 * H),)
     with caplog.at_level(logging.WARNING, logger="maltid"):
-        solve(line_problem(vehicles=vehicles), time_limit_s=2.0)
+        solve(line_problem(vehicles=vehicles), params)
     assert any("driver cost" in r.getMessage() for r in caplog.records)
 
 
@@ -291,16 +346,29 @@ def test_invalid_problem_raises_clear_error(overrides: dict[str, object], match:
 def test_bad_solver_options_raise() -> None:
     p = line_problem()
     with pytest.raises(RoutingInputError, match="first_solution"):
-        solve(p, first_solution="NOPE")
+        solve(p, OrToolsParams(first_solution="NOPE"))
+    with pytest.raises(RoutingInputError, match="metaheuristic"):
+        solve(p, first_solution="PATH_CHEAPEST_ARC", metaheuristic="NOPE")
     with pytest.raises(RoutingInputError, match="time_limit_s"):
-        solve(p, time_limit_s=0.0)
-    with pytest.raises(RoutingInputError, match="backend"):
-        solve(p, backend="nope")
+        OrToolsParams(time_limit_s=0.0)
+    with pytest.raises(RoutingInputError, match="time_limit_s"):
+        PyVrpParams(time_limit_s=math.inf)
     with pytest.raises(RoutingInputError, match="solution_limit"):
         solve(p, solution_limit=0)
+    with pytest.raises(RoutingInputError, match="max_iterations"):
+        PyVrpParams(max_iterations=0)
+    with pytest.raises(RoutingInputError, match="seed"):
+        PyVrpParams(seed=-1)
+    with pytest.raises(RoutingInputError, match=r"unknown keyword.*backend"):
+        solve(p, backend="pyvrp")
+    with pytest.raises(RoutingInputError, match="both params and keywords"):
+        solve(p, PyVrpParams(), seed=1)
+    with pytest.raises(RoutingInputError, match="params of type str"):
+        solve(p, "pyvrp")  # type: ignore[arg-type]
 
 
-def test_larger_day_with_hot_holding_is_feasible() -> None:
+@BACKENDS
+def test_larger_day_with_hot_holding_is_feasible(params: SolverParams) -> None:
     """30 synthetic recipients, two kitchens, hot-holding: every route passes the checker."""
     rng = np.random.default_rng(42)
     n_depots, n_stops = 2, 30
@@ -315,7 +383,7 @@ def test_larger_day_with_hot_holding_is_feasible() -> None:
         Vehicle(f"v{j}", j % 2, 12, 2.5, 250.0, 300.0, 10.5 * H, 3 * H) for j in range(4)
     )
     p = RoutingProblem(time_s, dist, stops, vehicles, 30 * 60.0, {0: "north", 1: "south"})
-    plan = solve(p, time_limit_s=20.0, solution_limit=300)
+    plan = solve(p, params)
     check_plan(p, plan)
     hot = [s.id for s in stops if s.hot and s.id in plan.kitchen_to_plate_s]
     assert len(hot) >= 15

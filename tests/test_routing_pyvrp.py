@@ -1,29 +1,33 @@
-"""Tests of the PyVRP routing backend (``maltid.routing.solve(..., backend="pyvrp")``).
+"""Tests of the PyVRP routing backend (``maltid.routing.solve(p, PyVrpParams(...))``).
 
 Checked by the same independent checker and brute-force optimum as the OR-Tools backend
-(``routing_helpers.py``; they never use the solver's numbers for the schedule or cost).
-All recipients are synthetic; travel times are whole seconds so that the 0.1 s time
-scale is exact.
+(``routing_helpers.py``; they never use the solver's numbers for the schedule or cost,
+and the checker measures hot-holding from the reported departure). The brute force
+models departure times continuously, so matching it shows that the release-time copies
+of hot stops lose nothing on these instances. All recipients are synthetic; travel times
+are whole seconds so that the 0.1 s time scale is exact.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 from typing import Any
 
 import numpy as np
 import pytest
 
-from maltid.errors import RoutingInputError
-from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle, solve
+from maltid.routing import PyVrpParams, RoutingPlan, RoutingProblem, Stop, Vehicle, solve
+from maltid.routing.pyvrp import hot_copies
 from routing_helpers import H, brute_force, random_problem
 from routing_helpers import check_plan as check
 from routing_helpers import line_problem as shared_line_problem
 
 
 def tiny_problem(seed: int) -> RoutingProblem:
-    """The OR-Tools tests' random instances (5-6 stops, 1-2 kitchens, 1-3 vehicles with
-    different rates) without a hot-holding limit, which PyVRP cannot express."""
+    """The shared random instances (5-6 stops, 1-2 kitchens, 1-3 vehicles with different
+    rates), other seeds, without a hot-holding limit (the hot ones are tested below)."""
     return dataclasses.replace(
         random_problem(100 + seed), max_hot_holding_s=None, drop_penalty_sek=10_000.0
     )
@@ -42,7 +46,7 @@ def line_problem(**overrides: Any) -> RoutingProblem:
 
 
 def solve_pyvrp(p: RoutingProblem, seed: int = 0) -> RoutingPlan:
-    return solve(p, backend="pyvrp", time_limit_s=20.0, seed=seed)
+    return solve(p, PyVrpParams(time_limit_s=20.0, seed=seed))
 
 
 # --------------------------------------------------------------------------------------
@@ -75,23 +79,89 @@ def test_same_seed_same_plan() -> None:
     check(p, a)
 
 
-def test_refuses_hot_stops_under_a_holding_limit() -> None:
-    hot = (Stop("h", 1, 1, 10 * H, 13 * H, 60.0, True),)
-    with pytest.raises(RoutingInputError, match=r"hot-holding.*backend='ortools'"):
-        solve_pyvrp(line_problem(stops=hot, max_hot_holding_s=30 * 60.0))
-    # no limit, or a limit but only chilled stops: solved
-    for p in (
-        line_problem(stops=hot, max_hot_holding_s=None),
-        line_problem(max_hot_holding_s=30 * 60.0),
-    ):
-        plan = solve_pyvrp(p)
-        check(p, plan)
-        assert plan.unserved == ()
+@pytest.mark.parametrize("seed", range(12))
+def test_hot_holding_matches_brute_force_optimum(seed: int) -> None:
+    """The shared random days with hot stops under a 15-40 min limit, 1-2 kitchens."""
+    p = random_problem(seed)
+    plan = solve_pyvrp(p, seed=seed)
+    check(p, plan)  # hot-holding measured from the reported departure
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
 
 
-def test_unknown_backend_is_refused() -> None:
-    with pytest.raises(RoutingInputError, match="backend"):
-        solve(line_problem(), backend="nope")
+def test_hot_brute_force_instances_have_a_binding_limit() -> None:
+    """On some of those days the holding limit changes the optimum (it is exercised)."""
+    binding = 0
+    for seed in range(12):
+        p = random_problem(seed)
+        free = dataclasses.replace(p, max_hot_holding_s=None)
+        if brute_force(free) < brute_force(p) - 0.01:
+            binding += 1
+    assert binding >= 2
+
+
+def test_same_seed_same_plan_with_hot_stops() -> None:
+    p = random_problem(7)
+    a = solve_pyvrp(p, seed=5)
+    b = solve_pyvrp(p, seed=5)
+    assert a == b
+    check(p, a)
+
+
+def test_hot_stop_copies_cover_the_departures_exactly() -> None:
+    hold = 30 * 60.0
+    params = PyVrpParams(hot_copies_per_holding=3, max_hot_copies=8)
+    hot = Stop("h", 1, 1, 11 * H, 12 * H, 60.0, True)
+    copies = hot_copies(
+        hot, max_hot_holding_s=hold, earliest_start_s=10 * H, end_s=20 * H, params=params
+    )
+    releases = [c.release_s for c in copies]
+    assert releases == sorted(releases, reverse=True)
+    assert releases[0] == pytest.approx(12 * H - hold)  # window end - H: the whole window
+    assert releases[-1] == pytest.approx(11 * H - hold)  # window start - H
+    assert max(a - b for a, b in itertools.pairwise(releases)) <= hold / 3 + 1e-9
+    for c in copies:  # sound: service by release + H, and never outside the stop's window
+        assert c.window_start_s == hot.window_start_s
+        assert c.window_end_s == pytest.approx(min(hot.window_end_s, c.release_s + hold))
+    # a vehicle that cannot leave before 11:00 needs no earlier release
+    late = hot_copies(
+        hot, max_hot_holding_s=hold, earliest_start_s=11 * H, end_s=20 * H, params=params
+    )
+    assert min(c.release_s for c in late) == pytest.approx(11 * H)
+    # very wide window: at most max_hot_copies, evenly spread
+    wide = dataclasses.replace(hot, window_start_s=8 * H, window_end_s=16 * H)
+    many = hot_copies(
+        wide, max_hot_holding_s=hold, earliest_start_s=0.0, end_s=20 * H, params=params
+    )
+    assert len(many) == 8
+    # a chilled stop, or no limit: one copy, no release time, the whole window
+    for stop, limit in ((dataclasses.replace(hot, hot=False), hold), (hot, None)):
+        (only,) = hot_copies(
+            stop, max_hot_holding_s=limit, earliest_start_s=10 * H, end_s=20 * H, params=params
+        )
+        assert (only.release_s, only.window_start_s, only.window_end_s) == (0.0, 11 * H, 12 * H)
+    # open window end is capped at the end of the time axis
+    (open_end,) = hot_copies(
+        dataclasses.replace(hot, window_end_s=math.inf, hot=False),
+        max_hot_holding_s=hold,
+        earliest_start_s=10 * H,
+        end_s=20 * H,
+        params=params,
+    )
+    assert open_end.window_end_s == 20 * H
+
+
+def test_hot_stop_far_out_forces_a_late_departure() -> None:
+    """A hot stop 40 min out under a 45 min limit with a late window: the van leaves late."""
+    stops = (
+        Stop("near", 1, 1, 10 * H, 14 * H, 60.0, False),
+        Stop("far_hot", 4, 1, 12.5 * H, 13 * H, 60.0, True),
+    )
+    p = line_problem(stops=stops, max_hot_holding_s=45 * 60.0)
+    plan = solve_pyvrp(p)
+    check(p, plan)
+    assert plan.unserved == ()
+    assert plan.kitchen_to_plate_s["far_hot"] <= 45 * 60.0
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-6)
 
 
 def test_line_route_and_exact_cost() -> None:

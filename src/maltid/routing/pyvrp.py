@@ -1,29 +1,50 @@
-"""Second routing backend: one delivery day solved with PyVRP (times in seconds, costs in SEK).
+"""The default routing backend: one delivery day solved with PyVRP (times in s, costs in SEK).
 
-Used through ``maltid.routing.solve(problem, backend="pyvrp")``; same inputs and the same
-:class:`~maltid.routing.RoutingPlan` out. PyVRP (hybrid genetic search / iterated local
-search) has no per-visit "time since leaving the depot" limit, so this backend refuses
-days with hot stops under a hot-holding limit (use the OR-Tools backend for those).
+Selected by ``maltid.routing.solve(problem)`` or ``solve(problem, PyVrpParams(...))``;
+the same :class:`~maltid.routing.RoutingProblem` in and :class:`~maltid.routing.RoutingPlan`
+out as the OR-Tools backend, hot-holding limits included. The only module that imports
+``pyvrp``.
 
-Integer scales: time 0.1 s (``TIME_SCALE_PER_S``), distance 0.1 m
-(:data:`DISTANCE_SCALE_PER_M`), money 1e-6 SEK (``MONEY_SCALE_PER_SEK``); all conversions
-go through :func:`maltid.routing._to_int`. Stops pre-checked as impossible are removed
-before solving, exactly as in the OR-Tools backend; every kept stop is an optional client
-whose prize is ``drop_penalty_sek`` (so an unserved stop costs the same as in OR-Tools).
-Each vehicle pays ``cost_per_km_sek`` per distance, ``cost_per_hour_sek`` over its whole
-route duration (departure to return, waiting included) and ``fixed_cost_sek`` if used.
-Vehicles that differ only in their id share one PyVRP vehicle type. Unreachable pairs get
-an edge so slow that any route using it misses every time window (never feasible); a plan
-that would still use one is rejected.
+Model
+-----
+* One PyVRP location per matrix row in use, one depot per kitchen, one vehicle type per
+  group of vehicles identical in all but their id (routes of a type are given to its
+  vehicles in order). A vehicle leaves at or after ``start_s``; its shift (departure to
+  return, waiting included) is at most ``max_shift_s``.
+* Cost per route: :func:`~maltid.routing.problem.route_cost_sek` at integer scale
+  (distance x ``cost_per_km_sek``, shift duration x ``cost_per_hour_sek``,
+  ``fixed_cost_sek`` if used). Every kept stop is optional with a prize of
+  ``drop_penalty_sek``, so an unserved stop costs what it costs in OR-Tools.
+* Hot-holding (service start at a hot stop at most ``H = max_hot_holding_s`` after the
+  vehicle leaves its kitchen; the return leg does not count) through PyVRP's *release
+  times*: a client with release time ``r`` may only be visited on a trip that leaves the
+  depot at or after ``r``. A hot stop with window ``[a, b]`` becomes a mutually exclusive
+  group of copies, copy ``r`` having release time ``r`` and window
+  ``[a, min(b, r + H)]``. A route serving copy ``r`` leaves at ``d >= r`` and starts
+  service at ``s <= r + H <= d + H``: every PyVRP-feasible plan keeps the holding limit,
+  whatever else is on the route (exact, never optimistic). The copies' release times
+  run from ``b - H`` (its window is the whole ``[a, b]``: the limit cannot bind later)
+  down in steps of ``H / hot_copies_per_holding`` to ``max(a - H, earliest start of a
+  vehicle)``, at most ``max_hot_copies`` of them (wider steps on very wide windows). A
+  plan that departs at ``d`` and serves the stop at ``s <= d + H`` is representable when
+  ``d >= b - H`` or some copy has ``s - H <= r <= d``; that holds whenever the stop is
+  served at least one step within the limit (``s - d <= H - step``). Plans with every
+  hot stop closer to its limit than a step may be missed: the backend never breaks the
+  limit but may serve such a stop at a higher cost or drop it where OR-Tools, which
+  models departure times continuously, would not. ``docs/routing.md`` has the details.
+* Unreachable pairs get an edge so slow that any route using it misses every time
+  window (never feasible); a plan that would still use one is rejected.
+
+Integer scales: those of :mod:`maltid.routing.problem` (time 0.1 s, distance 0.1 m,
+money 1e-6 SEK), all through :func:`~maltid.routing.problem._to_int`.
 
 Schedule convention: PyVRP reports a minimum-duration schedule; ``Route.departure_s`` is
 its depot departure (it may be earlier than the latest possible departure when that does
 not change the duration), ``arrival_s`` the start of service at each stop.
 
-Determinism: with ``deterministic=True`` the search stops after a number of PyVRP
-iterations (``iteration_limit``; default ``2000 + 20 * n_stops``), with the time limit
-only as a safety cap; ``seed`` is PyVRP's random seed. With ``deterministic=False`` the
-wall-clock limit is the stopping rule.
+Determinism: with ``PyVrpParams.deterministic`` (default) the search stops after
+``max_iterations`` iterations (default ``2000 + 20 * stops``), with the time limit only
+as a safety cap; ``seed`` is PyVRP's random seed. Otherwise the clock is the stopping rule.
 """
 
 from __future__ import annotations
@@ -31,85 +52,116 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-from collections.abc import Sequence
-from typing import Any
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from maltid.errors import RoutingInputError
-from maltid.routing.ortools import (
+from maltid.routing.params import PyVrpParams, default_iterations
+from maltid.routing.problem import (
+    DISTANCE_SCALE_PER_M,
     MONEY_SCALE_PER_SEK,
     TIME_SCALE_PER_S,
     Route,
     RoutingPlan,
     RoutingProblem,
     Stop,
-    Unserved,
-    _dropped,
-    _make_route,
-    _plan,
     _to_int,
+    assemble_plan,
+    dropped_stop,
+    empty_plan,
+    horizon_s,
+    make_route,
+    precheck,
 )
 
-__all__ = ["DISTANCE_SCALE_PER_M", "solve_pyvrp"]
+if TYPE_CHECKING:
+    from pyvrp.stop import StoppingCriterion
+
+__all__ = ["HotCopy", "hot_copies", "solve_pyvrp"]
 
 logger = logging.getLogger("maltid")
 
-#: Integer distance units per metre in the PyVRP model (1 unit = 0.1 m).
-DISTANCE_SCALE_PER_M = 10.0
+
+@dataclass(frozen=True)
+class HotCopy:
+    """One copy of a stop for PyVRP: release time and service window (s since midnight)."""
+
+    release_s: float
+    window_start_s: float
+    window_end_s: float
 
 
-def solve_pyvrp(
-    problem: RoutingProblem,
-    keep: Sequence[Stop],
-    unserved: Sequence[Unserved],
+def hot_copies(
+    stop: Stop,
     *,
-    time_limit_s: float,
-    seed: int,
-    deterministic: bool,
-    iteration_limit: int | None,
-    t0: float,
-) -> RoutingPlan:
-    """Solve the pre-checked stops ``keep`` with PyVRP; the plan's times are in seconds.
+    max_hot_holding_s: float | None,
+    earliest_start_s: float,
+    end_s: float,
+    params: PyVrpParams,
+) -> tuple[HotCopy, ...]:
+    """The copies of ``stop`` (one unless it is hot under a limit); times in seconds.
+
+    Parameters
+    ----------
+    stop : Stop
+        A pre-checked stop.
+    max_hot_holding_s : float or None
+        The day's hot-holding limit H (s); ``None`` = no limit.
+    earliest_start_s : float
+        Earliest ``start_s`` of the vehicles that can serve the stop (s since midnight).
+    end_s : float
+        End of the time axis (s since midnight); caps an open window.
+    params : PyVrpParams
+        ``hot_copies_per_holding`` and ``max_hot_copies``.
+
+    Returns
+    -------
+    tuple of HotCopy
+        Release times descending; copy ``r`` has window ``[a, min(b, r + H)]``.
+    """
+    a, b = stop.window_start_s, min(stop.window_end_s, end_s)
+    if not stop.hot or max_hot_holding_s is None:
+        return (HotCopy(0.0, a, b),)
+    hold = max_hot_holding_s
+    low = max(earliest_start_s, a - hold)
+    top = max(b - hold, low)
+    span = top - low
+    step = hold / params.hot_copies_per_holding
+    if span <= 0:
+        n = 1
+    elif step <= 0:
+        n = params.max_hot_copies
+    else:
+        n = min(1 + math.ceil(span / step - 1e-9), params.max_hot_copies)
+    releases = [top] if n == 1 else [top - span * k / (n - 1) for k in range(n)]
+    return tuple(HotCopy(r, a, min(b, r + hold)) for r in releases)
+
+
+def solve_pyvrp(problem: RoutingProblem, params: PyVrpParams) -> RoutingPlan:
+    """Solve one delivery day with PyVRP; the plan's times are in seconds, costs in SEK.
 
     Parameters
     ----------
     problem : RoutingProblem
-        The day.
-    keep : sequence of Stop
-        Stops that passed the pre-checks of :func:`maltid.routing.solve`.
-    unserved : sequence of Unserved
-        Stops removed by the pre-checks (passed through to the plan).
-    time_limit_s : float
-        Wall-clock limit (s); only a safety cap when ``deterministic``.
-    seed : int
-        PyVRP random seed.
-    deterministic : bool
-        Stop after ``iteration_limit`` iterations instead of on the clock.
-    iteration_limit : int or None
-        PyVRP iterations when ``deterministic``; ``None`` = ``2000 + 20 * len(keep)``.
-    t0 : float
-        ``time.perf_counter()`` at the start of the solve, for ``solve_time_s``.
+        The day to plan (hot-holding limits included).
+    params : PyVrpParams
+        Seed, stopping rule and the hot-stop copies (see the module docstring).
 
     Returns
     -------
     RoutingPlan
-        As from the OR-Tools backend.
-
-    Raises
-    ------
-    maltid.errors.RoutingInputError
-        The day has hot stops and a hot-holding limit (not modelled by PyVRP).
+        As from the OR-Tools backend; ``status`` is ``"success"``, ``"infeasible"`` (no
+        feasible plan found: every kept stop dropped) or ``"empty"``.
     """
     from pyvrp import Model, PenaltyParams, SolveParams
     from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
-    if problem.max_hot_holding_s is not None and any(s.hot for s in keep):
-        raise RoutingInputError(
-            "solve(backend='pyvrp'): this day has hot stops with a hot-holding limit, which "
-            "the PyVRP backend cannot model (fix: use backend='ortools', or set "
-            "max_hot_holding_s=None)"
-        )
+    t0 = time.perf_counter()
+    keep, allowed, unserved = precheck(problem)
+    if not keep:
+        return empty_plan(unserved, t0)
     vehicles = problem.vehicles
     rows = sorted({v.depot_index for v in vehicles} | {s.index for s in keep})
     loc_of_row = {r: k for k, r in enumerate(rows)}
@@ -118,14 +170,8 @@ def solve_pyvrp(
     ok = np.isfinite(t_sub) & np.isfinite(d_sub)
     dur = _to_int(np.where(ok, t_sub, 0.0), TIME_SCALE_PER_S, "travel time (s)")
     dist = _to_int(np.where(ok, d_sub, 0.0), DISTANCE_SCALE_PER_M, "distance (m)")
-
-    finite_t = t_sub[ok]
-    t_max_leg = float(finite_t.max()) if finite_t.size else 0.0
-    horizon_s = max(v.start_s + v.max_shift_s for v in vehicles)
-    ends = [s.window_end_s for s in keep if math.isfinite(s.window_end_s)]
-    if ends:
-        horizon_s = max(horizon_s, max(ends) + max(s.service_s for s in keep) + t_max_leg)
-    horizon = int(_to_int(horizon_s, TIME_SCALE_PER_S, "time horizon (s)"))
+    end_s = horizon_s(problem, keep)
+    horizon = int(_to_int(end_s, TIME_SCALE_PER_S, "time horizon (s)"))
     # Unreachable pairs become edges whose duration alone passes every time window
     # (any route using one has time warp, so it is never feasible) and whose distance
     # is the longest finite one; bounded values keep PyVRP's penalty arithmetic far
@@ -181,42 +227,59 @@ def solve_pyvrp(
             unit_duration_cost=int(per_t[k]),
             name=",".join(vehicles[j].id for j in group),
         )
-    w_start = _to_int([s.window_start_s for s in keep], TIME_SCALE_PER_S, "window_start_s")
-    w_end = _to_int(
-        [min(s.window_end_s, horizon_s) for s in keep], TIME_SCALE_PER_S, "window_end_s"
-    )
-    service = _to_int([s.service_s for s in keep], TIME_SCALE_PER_S, "service_s")
+
     prize = int(_to_int(problem.drop_penalty_sek, MONEY_SCALE_PER_SEK, "drop_penalty_sek"))
+    service = _to_int([s.service_s for s in keep], TIME_SCALE_PER_S, "service_s")
+    stop_of_client: list[int] = []  # PyVRP client index -> index in keep
     for k, s in enumerate(keep):
-        m.add_client(
-            locs[loc_of_row[s.index]],
-            delivery=int(s.demand_meals),
-            service_duration=int(service[k]),
-            tw_early=int(w_start[k]),
-            tw_late=int(w_end[k]),
-            required=False,
-            prize=prize,
-            name=s.id,
+        copies = hot_copies(
+            s,
+            max_hot_holding_s=problem.max_hot_holding_s,
+            earliest_start_s=min(vehicles[j].start_s for j in allowed[s.id]),
+            end_s=end_s,
+            params=params,
         )
+        client_group = m.add_client_group(required=False, name=s.id) if len(copies) > 1 else None
+        for c in copies:
+            times = _to_int(
+                [c.release_s, c.window_start_s, c.window_end_s], TIME_SCALE_PER_S, "window (s)"
+            )
+            m.add_client(
+                locs[loc_of_row[s.index]],
+                delivery=int(s.demand_meals),
+                service_duration=int(service[k]),
+                tw_early=int(times[1]),
+                tw_late=int(times[2]),
+                release_time=max(0, int(times[0])),
+                required=False,
+                prize=prize,
+                group=client_group,
+                name=s.id,
+            )
+            stop_of_client.append(k)
     for a in range(len(rows)):
         for b in range(len(rows)):
             if a != b:
                 m.add_edge(locs[a], locs[b], distance=int(dist[a, b]), duration=int(dur[a, b]))
 
-    stop: Any
-    if deterministic:
-        iters = iteration_limit if iteration_limit is not None else 2000 + 20 * len(keep)
-        stop = MultipleCriteria([MaxIterations(int(iters)), MaxRuntime(float(time_limit_s))])
+    time_limit_s = float(params.time_limit_s)
+    stop: StoppingCriterion
+    if params.deterministic:
+        iters = default_iterations(len(keep), params.max_iterations)
+        stop = MultipleCriteria([MaxIterations(iters), MaxRuntime(time_limit_s)])
     else:
-        stop = MaxRuntime(float(time_limit_s))
+        stop = MaxRuntime(time_limit_s)
     # PyVRP's default penalty cap (1e5 per unit of time warp / excess load) is tiny next
     # to micro-SEK costs and a drop prize: let one unit of infeasibility cost up to one
     # dropped stop, but keep cap x (largest possible time warp) below 2**60.
-    warp_bound = (len(keep) + len(rows) + 1) * (2 * horizon + 2 + int(service.max()))
+    n_clients = len(stop_of_client)
+    warp_bound = (n_clients + len(rows) + 1) * (2 * horizon + 2 + int(service.max()))
     cap = min(float(max(100_000, prize)), float(2**60 // max(1, warp_bound)))
-    params = SolveParams(penalty=PenaltyParams(max_penalty=max(cap, 1.0)))
-    res = m.solve(stop=stop, seed=int(seed), display=False, collect_stats=False, params=params)
-    if deterministic and res.runtime >= time_limit_s * 0.98:
+    solve_params = SolveParams(penalty=PenaltyParams(max_penalty=max(cap, 1.0)))
+    res = m.solve(
+        stop=stop, seed=int(params.seed), display=False, collect_stats=False, params=solve_params
+    )
+    if params.deterministic and res.runtime >= time_limit_s * 0.98:
         logger.warning(
             "routing (pyvrp): the time limit of %.1f s was reached before the iteration "
             "limit; the plan may differ between machines",
@@ -225,7 +288,7 @@ def solve_pyvrp(
 
     routes: list[Route] = []
     served: set[str] = set()
-    feasible = res.is_feasible()
+    feasible = bool(res.is_feasible())
     if feasible:
         next_of_type = [0] * len(members)
         for r in res.best.routes():
@@ -236,7 +299,7 @@ def solve_pyvrp(
             arr: list[float] = []
             for act in r.schedule():
                 if act.is_client():
-                    seq.append(keep[act.idx])
+                    seq.append(keep[stop_of_client[act.idx]])
                     arr.append(act.start_time / TIME_SCALE_PER_S)
             if not seq:
                 continue
@@ -247,7 +310,7 @@ def solve_pyvrp(
                 feasible = False
                 break
             routes.append(
-                _make_route(
+                make_route(
                     problem,
                     v,
                     seq,
@@ -262,6 +325,6 @@ def solve_pyvrp(
         routes, served = [], set()
     order = {v.id: k for k, v in enumerate(vehicles)}
     routes.sort(key=lambda r: order[r.vehicle_id])
-    dropped = [_dropped(s) for s in keep if s.id not in served]
+    dropped = [dropped_stop(s) for s in keep if s.id not in served]
     status = "success" if feasible else "infeasible"
-    return _plan(problem, routes, list(unserved), dropped, status, t0)
+    return assemble_plan(problem, routes, unserved, dropped, status, t0)
