@@ -32,6 +32,7 @@ __all__ = [
     "to_latlon",
     "to_latlon_arrays",
     "wander",
+    "wrap",
 ]
 
 #: Latitude of the synthetic municipal centre (degrees north; interior Norrland).

@@ -99,6 +99,10 @@ class Municipality:
     farm_nodes: list[int]
 
 
+Span = tuple[float, float]
+"""A built-up stretch of a road: from and to, in metres of arc length along it."""
+
+
 def build_municipality(rng: random.Random, *, n_villages: int, n_recipients: int) -> Municipality:
     """Lay out the roads (m) of a municipality of ``n_villages`` villages.
 
@@ -114,89 +118,128 @@ def build_municipality(rng: random.Random, *, n_villages: int, n_recipients: int
     valley = math.radians(rng.uniform(5.0, 20.0))
     west = main_road(net, rng, town.west, valley + math.pi, rng.uniform(50e3, 60e3))
     east = main_road(net, rng, town.east, valley, rng.uniform(60e3, 70e3))
-    for arm in (west, east):
-        net.way(arm, road_tags("primary", "Riksvägen", ref="999", maxspeed="90"))
     arms = [west, east]
+    for arm in arms:
+        net.way(arm, road_tags("primary", "Riksvägen", ref="999", maxspeed="90"))
     arm_arcs = [arc_lengths(net, a) for a in arms]
-    # built-up stretches of each road, as arc-length intervals (m): town outskirts and
-    # strings of valley farms every ~15 km
-    settled: dict[int, list[tuple[float, float]]] = {}
-    for arm, arc in zip(arms, arm_arcs, strict=True):
-        spans = [(0.0, rng.uniform(4e3, 7e3))]
-        for s0 in range(10_000, int(arc[-1]) - 3000, 15_000):
-            if rng.random() < 0.7:
-                s_from = s0 + rng.uniform(0.0, 10e3)
-                spans.append((s_from, s_from + rng.uniform(1.5e3, 4e3)))
-        settled[id(arm)] = spans
+    arm_spans = [_valley_spans(rng, arc) for arc in arm_arcs]
 
     names = _place_names(rng, n_villages)
     villages: list[Village] = []
-    branch_roads: list[list[int]] = []
-    # village road distances from the centre: the remote one first (55-65 km), the
-    # others spread over 10-60 km
-    targets = [rng.uniform(55e3, 65e3)]
-    for v in range(1, n_villages):
-        lo = 10e3 + 50e3 * (v - 1) / max(1, n_villages - 1)
-        targets.append(rng.uniform(lo, lo + 50e3 / max(1, n_villages - 1)))
-    for v, target in enumerate(targets):
+    branches: list[tuple[list[int], list[Span]]] = []  # roads off the main road
+    for v, target in enumerate(_village_distances(rng, n_villages)):
         remote = v == 0
         arm_i = 1 if remote else rng.randrange(2)
         arm, arc = arms[arm_i], arm_arcs[arm_i]
-        on_main = (not remote) and rng.random() < 0.25
-        if on_main:
+        if (not remote) and rng.random() < 0.25:
+            # on the main road
             s = min(target, arc[-1] - 2e3)
             k = min(range(len(arm)), key=lambda i: abs(arc[i] - s))
-            settled[id(arm)].append((arc[k] - 2.5e3, arc[k] + 2.5e3))
+            arm_spans[arm_i].append((arc[k] - 2.5e3, arc[k] + 2.5e3))
             village = Village(names[v], arm[k])
             a, b = net.pos(arm[max(0, k - 1)]), net.pos(arm[min(len(arm) - 1, k + 1)])
             side = rng.choice((-1.0, 1.0))
             heading = bearing(a, b) + side * math.pi / 2
         else:
-            branch_len = rng.uniform(0.35, 0.55) * target if not remote else rng.uniform(22e3, 26e3)
-            s = max(3e3, min(target - branch_len, arc[-1] - 3e3))
-            k = min(range(1, len(arm) - 1), key=lambda i: abs(arc[i] - s))
-            a, b = net.pos(arm[k - 1]), net.pos(arm[k + 1])
-            side = rng.choice((-1.0, 1.0))
-            heading = bearing(a, b) + side * rng.uniform(0.5, 1.1)
-            start = net.pos(arm[k])
-            end = (
-                start[0] + branch_len * math.cos(heading),
-                start[1] + branch_len * math.sin(heading),
-            )
-            # the road bends round a lake or a hill: via a point off the straight line
-            bend = rng.uniform(0.3, 0.7)
-            lateral = rng.choice((-1.0, 1.0)) * rng.uniform(0.12, 0.25) * branch_len
-            via = (
-                start[0] + bend * (end[0] - start[0]) - lateral * math.sin(heading),
-                start[1] + bend * (end[1] - start[1]) + lateral * math.cos(heading),
-            )
-            pts = pursuit(rng, start, via, step_m=(80.0, 280.0), wiggle_rad=0.12)
-            pts += pursuit(rng, via, end, step_m=(80.0, 280.0), wiggle_rad=0.12)
-            ids = add_road(net, arm[k], pts, None)
-            hw = "secondary" if (remote or branch_len > 12e3) else "tertiary"
-            maxspeed = "80" if hw == "secondary" else "70"
-            net.way(ids, road_tags(hw, f"Vägen till {names[v]}", maxspeed=maxspeed))
-            branch_roads.append(ids)
+            ids, heading = _branch_road(net, rng, arm, arc, target, name=names[v], remote=remote)
             length = arc_lengths(net, ids)[-1]
-            settled[id(ids)] = [(length - rng.uniform(2e3, 3.5e3), length)]
+            branches.append((ids, [(length - rng.uniform(2e3, 3.5e3), length)]))
             village = Village(names[v], ids[-1], remote=remote)
         villages.append(village)
-        through = village_streets(net, rng, village, heading)
-        branch_roads.append(through)
-        settled[id(through)] = [(0.0, 1e9)]
+        branches.append((village_streets(net, rng, village, heading), [(0.0, 1e9)]))
 
-    # tertiary links between neighbouring branch villages (not the remote one)
+    on_main = set(west) | set(east)
+    branch_villages = [(i, v) for i, v in enumerate(villages) if v.centre not in on_main]
+    branches += [(ids, []) for ids in _village_links(net, rng, branch_villages)]
+    _frame_lake_pois(net, villages[0])
+
+    side_names = [*names, "Kronans", "Bolagets", "Älvdalens", "Myrens", "Norr", "Sör", "Väster"]
+    farm_nodes: list[int] = []
+    for road, spans in [*zip(arms, arm_spans, strict=True), *branches]:
+        for span in spans:
+            old_road(net, rng, road, span, names=side_names, farm_nodes=farm_nodes)
+        roadside(net, rng, road, settled=spans, names=side_names, farm_nodes=farm_nodes)
+    return Municipality(net, town, villages, farm_nodes)
+
+
+def _valley_spans(rng: random.Random, arc: list[float]) -> list[Span]:
+    """Built-up stretches of a main-road arm: the town outskirts, valley farms every ~15 km."""
+    spans = [(0.0, rng.uniform(4e3, 7e3))]
+    for s0 in range(10_000, int(arc[-1]) - 3000, 15_000):
+        if rng.random() < 0.7:
+            s_from = s0 + rng.uniform(0.0, 10e3)
+            spans.append((s_from, s_from + rng.uniform(1.5e3, 4e3)))
+    return spans
+
+
+def _village_distances(rng: random.Random, n_villages: int) -> list[float]:
+    """Road distances (m) of the villages from the centre, the remote one first.
+
+    The remote village is 55-65 km out; the others are spread over 10-60 km.
+    """
+    targets = [rng.uniform(55e3, 65e3)]
+    for v in range(1, n_villages):
+        lo = 10e3 + 50e3 * (v - 1) / max(1, n_villages - 1)
+        targets.append(rng.uniform(lo, lo + 50e3 / max(1, n_villages - 1)))
+    return targets
+
+
+def _branch_road(
+    net: Net,
+    rng: random.Random,
+    arm: list[int],
+    arc: list[float],
+    target_m: float,
+    *,
+    name: str,
+    remote: bool,
+) -> tuple[list[int], float]:
+    """The road off the main-road ``arm`` to a village about ``target_m`` from the centre.
+
+    Returns its node ids (the village centre last) and its heading (rad) at the village.
+    """
+    branch_len = rng.uniform(0.35, 0.55) * target_m if not remote else rng.uniform(22e3, 26e3)
+    s = max(3e3, min(target_m - branch_len, arc[-1] - 3e3))
+    k = min(range(1, len(arm) - 1), key=lambda i: abs(arc[i] - s))
+    a, b = net.pos(arm[k - 1]), net.pos(arm[k + 1])
+    side = rng.choice((-1.0, 1.0))
+    heading = bearing(a, b) + side * rng.uniform(0.5, 1.1)
+    start = net.pos(arm[k])
+    end = (
+        start[0] + branch_len * math.cos(heading),
+        start[1] + branch_len * math.sin(heading),
+    )
+    # the road bends round a lake or a hill: via a point off the straight line
+    bend = rng.uniform(0.3, 0.7)
+    lateral = rng.choice((-1.0, 1.0)) * rng.uniform(0.12, 0.25) * branch_len
+    via = (
+        start[0] + bend * (end[0] - start[0]) - lateral * math.sin(heading),
+        start[1] + bend * (end[1] - start[1]) + lateral * math.cos(heading),
+    )
+    pts = pursuit(rng, start, via, step_m=(80.0, 280.0), wiggle_rad=0.12)
+    pts += pursuit(rng, via, end, step_m=(80.0, 280.0), wiggle_rad=0.12)
+    ids = add_road(net, arm[k], pts, None)
+    hw = "secondary" if (remote or branch_len > 12e3) else "tertiary"
+    maxspeed = "80" if hw == "secondary" else "70"
+    net.way(ids, road_tags(hw, f"Vägen till {name}", maxspeed=maxspeed))
+    return ids, heading
+
+
+def _village_links(
+    net: Net, rng: random.Random, branch_villages: list[tuple[int, Village]]
+) -> list[list[int]]:
+    """Node ids of tertiary roads (m) joining neighbouring branch villages.
+
+    Each village but the remote one is joined to its nearest neighbour 3-22 km away,
+    each pair once.
+    """
+    candidates = [(i, v) for i, v in branch_villages if not v.remote]
     linked: set[frozenset[int]] = set()
-    on_main_ids = set(arms[0]) | set(arms[1])
-    branch_villages = [
-        (i, vil)
-        for i, vil in enumerate(villages)
-        if not vil.remote and vil.centre not in on_main_ids
-    ]
-    for i, vil in branch_villages:
+    links: list[list[int]] = []
+    for i, vil in candidates:
         p = net.pos(vil.centre)
         best: tuple[float, int, Village] | None = None
-        for j, other in branch_villages:
+        for j, other in candidates:
             if j == i:
                 continue
             d = dist_m(p, net.pos(other.centre))
@@ -208,31 +251,17 @@ def build_municipality(rng: random.Random, *, n_villages: int, n_recipients: int
         pts = pursuit(rng, p, net.pos(best[2].centre), step_m=(80.0, 250.0), wiggle_rad=0.14)
         ids = add_road(net, vil.centre, pts, best[2].centre)
         net.way(ids, road_tags("tertiary", f"{vil.name}–{best[2].name}", maxspeed="70"))
-        branch_roads.append(ids)
-        settled[id(ids)] = []
+        links.append(ids)
+    return links
 
-    # the Frame Lake set-up: the remote village has a camping (with a kitchen) and a shop
-    remote_village = villages[0]
-    shop, camp = remote_village.street_nodes[1], remote_village.street_nodes[-1]
-    net.node_tags[shop] = {"shop": "convenience", "name": f"Lanthandeln i {remote_village.name}"}
-    net.node_tags[camp] = {"tourism": "camp_site", "name": f"{remote_village.name} camping"}
+
+def _frame_lake_pois(net: Net, village: Village) -> None:
+    """The Frame Lake set-up: a camping (with a kitchen) and a shop in the remote village."""
+    shop, camp = village.street_nodes[1], village.street_nodes[-1]
+    net.node_tags[shop] = {"shop": "convenience", "name": f"Lanthandeln i {village.name}"}
+    net.node_tags[camp] = {"tourism": "camp_site", "name": f"{village.name} camping"}
     for n in (shop, camp):
         net.node_tags[n]["note"] = SYNTHETIC_NOTE
-
-    side_names = [*names, "Kronans", "Bolagets", "Älvdalens", "Myrens", "Norr", "Sör", "Väster"]
-    farm_nodes: list[int] = []
-    for road in [west, east, *branch_roads]:
-        for span in settled.get(id(road), []):
-            old_road(net, rng, road, span, names=side_names, farm_nodes=farm_nodes)
-        roadside(
-            net,
-            rng,
-            road,
-            settled=settled.get(id(road), []),
-            names=side_names,
-            farm_nodes=farm_nodes,
-        )
-    return Municipality(net, town, villages, farm_nodes)
 
 
 @dataclass(frozen=True)
