@@ -363,7 +363,19 @@ def test_the_comparison_tells_the_village_story(bayreuth: dict[str, Any]) -> Non
 
 def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> None:
     """Each bracketed break-even sits between two real re-solves of opposite sign."""
-    be = bayreuth["comparison"].break_even.set_index("parameter")
+    frame = bayreuth["comparison"].break_even
+    assert list(frame.columns[:9]) == [
+        "parameter",
+        "kitchen",
+        "local_model",
+        "versus_model",
+        "value",
+        "unit",
+        "bracketed",
+        "low",
+        "high",
+    ]
+    be = frame[frame["versus_model"] == "central_daily_hot"].set_index("parameter")
     assert set(be.index) == {
         "local_cost_per_meal",
         "village_recipients",
@@ -372,33 +384,33 @@ def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> No
     }
     for name, row in be.iterrows():
         if row["bracketed"]:
-            assert row["lo"] <= row["break_even_value"] <= row["hi"], name
+            assert row["low"] <= row["value"] <= row["high"], name
             assert row["evaluations"] >= 3
         else:
-            assert math.isnan(row["break_even_value"]) and "no sign change" in row["note"]
+            assert math.isnan(row["value"]) and "no sign change" in row["note"]
     # the local model is cheaper here, so it breaks even at a HIGHER local cost per meal
     cpm = be.loc["local_cost_per_meal"]
     assert cpm["base_difference_sek_per_week"] < 0
-    assert cpm["bracketed"] and cpm["break_even_value"] > cpm["base_value"]
+    assert cpm["bracketed"] and cpm["value"] > cpm["base_value"]
     # ... at FEWER village recipients, and with the village NEARER the central kitchen
     vr = be.loc["village_recipients"]
-    assert vr["bracketed"] and 0 < vr["break_even_value"] < vr["base_value"] == 20
-    assert float(vr["break_even_value"]).is_integer()
-    assert vr["hi"] == 30  # capped at what the village kitchen cooks a day
+    assert vr["bracketed"] and 0 < vr["value"] < vr["base_value"] == 20
+    assert float(vr["value"]).is_integer()
+    assert vr["high"] == 30  # capped at what the village kitchen cooks a day
     vd = be.loc["village_distance"]
-    assert vd["bracketed"] and vd["lo"] < vd["break_even_value"] < 1.0
+    assert vd["bracketed"] and vd["low"] < vd["value"] < 1.0
     # re-solve at the found value +- 2 SEK: the sign flips across it
+    from maltid.analysis import model_spec, price_plan
     from maltid.models import make_context, solve_model
-    from maltid.pipeline import _spec, price_plan
 
     comp = bayreuth["comparison"]
     sc = bayreuth["scenario"]
     diffs = []
-    for x in (cpm["break_even_value"] - 2.0, cpm["break_even_value"] + 2.0):
+    for x in (cpm["value"] - 2.0, cpm["value"] + 2.0):
         variant = sc.with_value("kitchens.village.cost_per_meal_sek", float(x))
         ctx = make_context(variant, comp.matrix, solution_limit=SOLUTIONS)
         totals = [
-            price_plan(solve_model(_spec(variant, n), ctx), ctx).total_cost_sek_per_week
+            price_plan(solve_model(model_spec(variant, n), ctx), ctx).total_cost_sek_per_week
             for n in ("local_kitchens", "central_daily_hot")
         ]
         diffs.append(totals[0] - totals[1])
@@ -430,7 +442,7 @@ def test_sensitivity_covers_both_models(bayreuth: dict[str, Any]) -> None:
 
 
 def test_assumptions_routes_and_geojson(bayreuth: dict[str, Any]) -> None:
-    from maltid.pipeline import routes_frame, routes_geojson
+    from maltid.faces.tables import routes_frame, routes_geojson
 
     comp = bayreuth["comparison"]
     a = comp.assumptions

@@ -7,17 +7,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from maltid.costs import WeeklyOutcome
+    from maltid.models import SitingReport
     from maltid.network import RoadNetwork, Snapped, TravelMatrix
     from maltid.results import WeekPlan
     from maltid.scenario import Scenario
 
-__all__ = ["Comparison", "ModelResult"]
+__all__ = [
+    "NOT_SERVED_COLUMNS",
+    "Comparison",
+    "Conclusion",
+    "LocalVerdict",
+    "ModelResult",
+    "OutcomeDifference",
+]
+
+#: Columns of ``Comparison.not_served`` and ``unserved.csv``, in order.
+NOT_SERVED_COLUMNS = ("model", "recipient_id", "days", "outcome", "reason_code", "reason")
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,90 @@ class ModelResult:
     kind: str
     plan: WeekPlan
     outcome: WeeklyOutcome
-    siting: Any | None = None
+    siting: SitingReport | None = None
+
+
+@dataclass(frozen=True)
+class OutcomeDifference:
+    """One outcome of a local model next to the cheapest central model's (per week).
+
+    ``name`` is the table column (``fresh_meals_per_week``, ``mean_kitchen_to_plate_min``,
+    ``recipient_visits_per_week``, ``local_spend_sek_per_week``, ``co2_kg_per_week``), in
+    the unit its name states.
+    """
+
+    name: str
+    local_value: float
+    central_value: float
+
+    @property
+    def difference(self) -> float:
+        """Local minus central, in the outcome's unit."""
+        return self.local_value - self.central_value
+
+
+@dataclass(frozen=True)
+class LocalVerdict:
+    """What one local model costs and gives against the cheapest central model.
+
+    Attributes
+    ----------
+    model : str
+        The local model.
+    versus_model : str
+        The cheapest central model serving everyone it serves.
+    extra_cost_sek_per_week, extra_cost_sek_per_year : float
+        Local minus central total cost (negative = local is cheaper); a year is 52 weeks.
+    fresh_meals_gained_per_week : float
+        Local minus central fresh meals per week.
+    extra_cost_sek_per_fresh_meal : float
+        ``extra_cost_sek_per_week / fresh_meals_gained_per_week`` (NaN when no fresh
+        meal is gained).
+    local_spend_kept_sek_per_week : float
+        Local minus central local spend (SEK/week).
+    local_spend_per_sek_extra : float
+        ``local_spend_kept_sek_per_week / extra_cost_sek_per_week`` (NaN when local is not
+        dearer).
+    break_even : tuple of (str, str, float, str)
+        ``(parameter, kitchen, value, unit)`` for each bracketed break-even against
+        ``versus_model``: the value at which the local model costs no more.
+    outcomes : tuple of OutcomeDifference
+        The outcomes that differ between the two.
+    """
+
+    model: str
+    versus_model: str
+    extra_cost_sek_per_week: float
+    extra_cost_sek_per_year: float
+    fresh_meals_gained_per_week: float
+    extra_cost_sek_per_fresh_meal: float
+    local_spend_kept_sek_per_week: float
+    local_spend_per_sek_extra: float
+    break_even: tuple[tuple[str, str, float, str], ...]
+    outcomes: tuple[OutcomeDifference, ...]
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The answer of a comparison as plain data (no wording; the faces word it).
+
+    Attributes
+    ----------
+    cheapest_model : str or None
+        The cheapest model (SEK/week) among those that serve every recipient any model
+        serves (None when no model does).
+    cheapest_total_sek_per_week : float
+        Its total cost (NaN when ``cheapest_model`` is None).
+    cheapest_central : str or None
+        The cheapest central model serving everyone (the comparison's reference).
+    locals : tuple of LocalVerdict
+        One verdict per local model, in scenario order.
+    """
+
+    cheapest_model: str | None
+    cheapest_total_sek_per_week: float
+    cheapest_central: str | None
+    locals: tuple[LocalVerdict, ...]
 
 
 @dataclass(frozen=True)
@@ -60,12 +154,23 @@ class Comparison:
     assumptions : pandas.DataFrame
         Every parameter behind the numbers: ``parameter, value, unit, source, year``.
     break_even : pandas.DataFrame or None
-        One row per break-even parameter (``compare.break_even_table``).
+        One row per break-even parameter and versus model
+        (``maltid.analysis.break_even_table``; ``break_even.csv``).
     sensitivity : pandas.DataFrame or None
-        Tornado rows per model and parameter (``compare.sensitivity_table``).
+        Tornado rows per model and parameter (``maltid.analysis.sensitivity_table``).
     notes : tuple of str
         Plain-language warnings: far-snapped points, unreachable pairs, unserved
         recipients and why.
+    difference_tornado : pandas.DataFrame or None
+        Tornado of each local model's extra cost against each versus model
+        (``maltid.analysis.difference_tornado``).
+    cheapest_central : str or None
+        The cheapest central model serving everyone the local model serves.
+    not_served : pandas.DataFrame or None
+        Who is not served by a model's own mode, one row per model and recipient:
+        :data:`NOT_SERVED_COLUMNS` (``unserved.csv``); the table, report and map read it.
+    conclusion : Conclusion or None
+        The answer computed from the results.
     """
 
     scenario: Scenario
@@ -79,3 +184,7 @@ class Comparison:
     break_even: pd.DataFrame | None = None
     sensitivity: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    difference_tornado: pd.DataFrame | None = None
+    cheapest_central: str | None = None
+    not_served: pd.DataFrame | None = None
+    conclusion: Conclusion | None = None

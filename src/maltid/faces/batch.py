@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from maltid._io import atomic_write_csv
 from maltid.errors import InputError, ScenarioError
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from maltid.network import RoadNetwork
     from maltid.scenario import Scenario
 
 __all__ = ["ParamGrid", "expand_grid", "parse_param", "run_batch", "run_sweep"]
@@ -42,7 +41,7 @@ _CONNECT_TIMEOUT_S = 20.0
 class _Job:
     key: str  # output sub-folder name
     path: Path | None  # scenario file, or None for an in-memory variant
-    scenario: Any | None  # a Scenario (variants of a sweep), else loaded in the worker
+    scenario: Scenario | None  # a variant of a sweep, else loaded in the worker
     variant: tuple[tuple[str, float], ...] = ()
 
 
@@ -119,29 +118,20 @@ def _prebuild_networks(jobs: Sequence[_Job]) -> None:
     it must be a folder every worker and this process share) instead of each rebuilding
     them. Errors are left for the jobs themselves to report.
     """
-    from maltid.network import load_network, snap
-    from maltid.network.matrix import travel_matrix
-    from maltid.pipeline import _points
+    from maltid.network import load_network
+    from maltid.pipeline import prepare_matrix
     from maltid.scenario import load_scenario
 
-    networks: dict[str, Any] = {}
-    points_seen: set[tuple[str, bytes]] = set()
+    networks: dict[str, RoadNetwork] = {}
     for job in jobs:
         try:
             scenario = job.scenario if job.scenario is not None else load_scenario(_path(job))
-            spec = scenario.network
-            key = spec.model_dump_json() if hasattr(spec, "model_dump_json") else repr(spec)
+            key = scenario.network.model_dump_json()
             if key not in networks:
                 logger.info("%s: building the road network once for the batch", job.key)
-                networks[key] = load_network(spec)
-            net = networks[key]
-            ids, lat, lon = _points(scenario)
-            warn_m = float(getattr(spec, "snap_warn_m", 2000.0))
-            nodes = snap(net, ids, lat, lon, warn_beyond_m=warn_m).node
-            seen = (str(net.cache_key), np.asarray(nodes, dtype=np.int64).tobytes())
-            if seen not in points_seen:
-                points_seen.add(seen)
-                travel_matrix(net, ids, nodes, use_cache=True)
+                networks[key] = load_network(scenario.network)
+            # snaps and builds the matrix, or finds it in the disk cache
+            prepare_matrix(scenario, networks[key])
         except Exception as exc:  # the job reports it (bad input or failure)
             logger.debug("%s: prebuild skipped (%s)", job.key, exc)
             continue

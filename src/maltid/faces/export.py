@@ -110,7 +110,7 @@ def write_outputs(
     """
     from maltid.faces.maps import render_map
     from maltid.faces.report import render_report
-    from maltid.pipeline import routes_frame, routes_geojson
+    from maltid.faces.tables import routes_frame, routes_geojson
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
