@@ -247,7 +247,7 @@ def test_recipients_are_not_in_model_dump(tmp_path: Path) -> None:
     s = load_scenario(write_scenario(tmp_path))
     dump = s.model_dump(mode="json")
     assert "r1" not in repr(dump)
-    assert dump["recipients_spec"]["csv"].endswith("recipients.csv")
+    assert dump["recipients_spec"]["path"].endswith("recipients.csv")
 
 
 # --------------------------------------------------------------------------------------
@@ -342,7 +342,7 @@ def test_every_problem_is_collected(tmp_path: Path) -> None:
     only(problems, "baseline_typo")
     meals = only(problems, "row 5, column meals_per_week")
     assert meals.file == str((tmp_path / "recipients.csv").resolve())
-    assert "'7.5'" in meals.message
+    assert "7.5 is not a whole number" in meals.message
     assert len(problems) == 7
 
 
@@ -428,7 +428,7 @@ def test_costs_overrides_are_checked(tmp_path: Path) -> None:
     s = load_scenario(write_scenario(tmp_path, toml))
     assert s.costs == {"food_cost_share_of_meal": 0.4}
     toml = ISSUE_TOML + "\n[costs]\nfood_cost_share_of_mael = 0.4\n"
-    p = only(problems_of(write_scenario(tmp_path, toml)), "costs")
+    p = only(problems_of(write_scenario(tmp_path, toml)), "costs.food_cost_share_of_mael")
     assert "'food_cost_share_of_mael'" in p.message
     assert "did you mean 'food_cost_share_of_meal'" in p.fix
 
@@ -551,7 +551,7 @@ def test_bad_rows_each_give_a_problem(tmp_path: Path) -> None:
     assert "outside 1..14" in only(problems, "row 5, column meals_per_week").message
     assert "'kanske'" in only(problems, "row 6, column hot_meal").message
     dup = only(problems, "row 7, column id")
-    assert "rows 2 and 7" in dup.message
+    assert "row 2 and row 7" in dup.message
     assert "12:00" in only(problems, "row 8, column window_end").message
     assert "'25:00'" in only(problems, "row 9, column window_start").message
     assert "181" in only(problems, "row 10, column lon").message
@@ -661,7 +661,13 @@ def test_with_value_revalidates(tmp_path: Path) -> None:
     u = s.with_value("kitchens.camping.cost_per_meal_sek", 70)
     assert u.kitchen("camping").cost_per_meal_sek == 70.0
     assert u.kitchen("central").cost_per_meal_sek == 55.0
-    assert s.with_value("costs.cost_per_km_sek", 4.0).costs == {"cost_per_km_sek": 4.0}
+    assert s.with_value("costs.chilled_packaging_sek_per_meal", 4.0).costs == {
+        "chilled_packaging_sek_per_meal": 4.0
+    }
+    with pytest.raises(ScenarioError) as exc:  # also in [fleet]: one home per value
+        s.with_value("costs.cost_per_km_sek", 4.0)
+    (p,) = exc.value.problems
+    assert p.location == "costs.cost_per_km_sek" and "given twice" in p.message
     assert s.with_value("delivery.max_hot_holding_min", 60).delivery.max_hot_holding_s == 3600
     assert s.with_value("network.winter_speed_factor", 0.8).network.winter_speed_factor == 0.8
     m = s.with_value("models.central_chilled.deliveries_per_week", 2).model("central_chilled")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -243,6 +242,9 @@ def test_route_cost_mismatch_is_logged(week: WeekPlan, caplog: pytest.LogCapture
 
 
 def test_route_cost_formula_matches_routing() -> None:
+    from maltid import routing
+
+    assert costs.route_cost_sek is routing.route_cost_sek  # one formula, one home
     c = costs.route_cost_sek(
         12_345.0, 5400.0, cost_per_km_sek=3.0, driver_cost_per_hour_sek=200.0, fixed_cost_sek=99.0
     )
@@ -374,42 +376,90 @@ def test_default_parameters_have_unit_source_and_year() -> None:
     assert costs.default_parameters()
 
 
-def _scenario(fleet: object = None, cost_table: dict[str, object] | None = None) -> object:
-    return SimpleNamespace(fleet=fleet, costs=cost_table or {}, source_path="muni/scenario.toml")
+def _scenario(fleet: dict[str, object] | None = None, cost_table: dict[str, object] | None = None):
+    """A real (small) scenario built through the scenario loader's rules."""
+    from maltid.scenario import Recipient, scenario_from_data
+
+    data: dict[str, object] = {
+        "name": "muni",
+        "network": {"bbox": [16.0, 61.7, 16.3, 61.9]},
+        "recipients": {"path": "recipients.csv"},
+        "kitchens": [
+            {
+                "id": "central",
+                "role": "central",
+                "lat": 61.8,
+                "lon": 16.1,
+                "cost_per_meal_sek": 55.0,
+                "capacity_meals_per_day": 100,
+            }
+        ],
+        "fleet": {
+            "vehicle_capacity_meals": 40,
+            "vehicles_per_kitchen": 2,
+            "cost_per_km_sek": 2.5,
+            "driver_cost_per_hour_sek": 380.0,
+            "co2_kg_per_km": 0.18,
+            "service_min_per_stop": 4.0,
+            "shift_start": "10:00",
+            "max_shift_min": 240,
+            **(fleet or {}),
+        },
+        "delivery": {"lunch_window": ["11:00", "13:30"], "max_hot_holding_min": 90},
+    }
+    if cost_table is not None:
+        data["costs"] = cost_table
+    r = Recipient(id="r1", lat=61.81, lon=16.12, meals_per_week=7, hot_meal=True)
+    return scenario_from_data(data, recipients=[r])
 
 
 def test_parameters_for_precedence_defaults_fleet_costs() -> None:
     defaults = {n: p.value for n, p in costs.default_parameters().items()}
-    fleet = SimpleNamespace(cost_per_km_sek=4.0, driver_cost_per_hour_sek=None, co2_kg_per_km=0.2)
-    got = costs.parameters_for(_scenario(fleet, {"co2_kg_per_km": 0.1, "walking_speed_kph": 4}))
+    got = costs.parameters_for(_scenario({"cost_per_km_sek": 4.0}, {"walking_speed_kph": 4}))
     assert got["cost_per_km_sek"] == 4.0  # fleet wins over default
-    assert got["driver_cost_per_hour_sek"] == defaults["driver_cost_per_hour_sek"]  # None = unset
-    assert got["co2_kg_per_km"] == 0.1  # [costs] wins over fleet
-    assert got["walking_speed_kph"] == 4.0
+    assert got["driver_cost_per_hour_sek"] == 380.0
+    # fixed_cost_sek_per_vehicle_day not given in [fleet] (None = unset): the default
+    assert got["fixed_cost_sek_per_vehicle_day"] == defaults["fixed_cost_sek_per_vehicle_day"]
+    assert got["walking_speed_kph"] == 4.0  # [costs] wins over the default
     assert got["food_cost_share_of_meal"] == defaults["food_cost_share_of_meal"]
-    assert costs.parameters_for(object()) == defaults  # no fleet, no costs
+    plain = costs.parameters_for(_scenario())
+    assert {k: v for k, v in plain.items() if k not in costs.FLEET_PARAMETER_NAMES} == {
+        k: v for k, v in defaults.items() if k not in costs.FLEET_PARAMETER_NAMES
+    }
 
 
-def test_parameters_for_lists_every_problem() -> None:
-    bad = {"cost_per_kilometre": 3, "food_cost_share_of_meal": 1.5, "co2_kg_per_km": -1}
+def test_bad_cost_overrides_are_refused_when_the_scenario_is_built() -> None:
+    bad = {"cost_per_kilometre": 3, "food_cost_share_of_meal": 1.5, "walking_speed_kph": 0.0}
     with pytest.raises(ScenarioError) as info:
-        costs.parameters_for(_scenario(None, bad))
+        _scenario(None, bad)
     locations = {p.location for p in info.value.problems}
     assert locations == {
         "costs.cost_per_kilometre",
         "costs.food_cost_share_of_meal",
-        "costs.co2_kg_per_km",
+        "costs.walking_speed_kph",
     }
-    assert all(p.file == "muni/scenario.toml" for p in info.value.problems)
     assert "cost_per_km_sek" in str(info.value)  # the fix lists valid names
+    with pytest.raises(ScenarioError) as info:
+        _scenario(None, {"co2_kg_per_km": 0.1})  # also given in [fleet]
+    (p,) = info.value.problems
+    assert p.location == "costs.co2_kg_per_km" and "given twice" in p.message
+    with pytest.raises(ScenarioError) as info:
+        _scenario({"co2_kg_per_km": -1.0})
+    (p,) = info.value.problems
+    assert p.location == "fleet.co2_kg_per_km" and "negative" in p.message
 
 
 def test_parameters_table_marks_overrides() -> None:
-    params = dict(costs.parameters_for(object()), cost_per_km_sek=9.0)
+    params = dict(costs.parameters_for(_scenario()), cost_per_km_sek=9.0)
     table = costs.parameters_table(params)
     row = table.set_index("parameter").loc["cost_per_km_sek"]
     assert row["value"] == 9.0 and row["default_value"] == 2.5 and bool(row["overridden"])
-    assert int(table["overridden"].sum()) == 1
+    # the demo-like fleet also overrides driver cost and CO2
+    assert set(table.loc[table["overridden"], "parameter"]) == {
+        "cost_per_km_sek",
+        "driver_cost_per_hour_sek",
+        "co2_kg_per_km",
+    }
 
 
 # ---- comparison table ---------------------------------------------------------------

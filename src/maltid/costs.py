@@ -1,34 +1,39 @@
 """Cost and outcome model: pure functions from a weekly plan to SEK, hours, km, CO2 and minutes.
 
-Nothing here solves or reads anything except the packaged defaults file
-``maltid/data/cost_defaults.toml``. Every formula is documented in ``docs/cost-model.md``.
+Nothing here solves or reads anything. The parameters come from the catalogue in
+:mod:`maltid.scenario.parameters` (re-exported here: :class:`CostParameter`,
+:func:`default_parameters`, :func:`parameter_names`, :func:`parameters_table`).
+Every formula is documented in ``docs/cost-model.md``.
 
-The route cost is the one formula shared with the routing objective::
-
-    route_cost_sek = distance_m / 1000 * cost_per_km_sek
-                     + duration_s / 3600 * driver_cost_per_hour_sek
-                     + fixed_cost_sek
-
-so the optimiser and the comparison never disagree about what a route costs.
+The route cost is the one formula of the routing objective,
+:func:`maltid.routing.route_cost_sek` (re-exported here), so the optimiser and the
+comparison never disagree about what a route costs.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
-from functools import cache
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from maltid.errors import InputError, Problem, ScenarioError
+from maltid.errors import InputError
+from maltid.routing import route_cost_sek
+from maltid.scenario import (
+    FLEET_PARAMETER_NAMES,
+    CostParameter,
+    default_parameters,
+    parameter_names,
+    parameters_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from maltid.results import WeekPlan
+    from maltid.routing import Route
+    from maltid.scenario import Scenario
 
 __all__ = [
     "FLEET_PARAMETER_NAMES",
@@ -48,261 +53,40 @@ __all__ = [
 
 logger = logging.getLogger("maltid")
 
-_DEFAULTS_FILE = "cost_defaults.toml"
 _SECONDS_PER_DAY = 86400.0
 
-#: Scenario ``[fleet]`` fields that override the cost parameter of the same name.
-FLEET_PARAMETER_NAMES: tuple[str, ...] = (
-    "cost_per_km_sek",
-    "driver_cost_per_hour_sek",
-    "co2_kg_per_km",
-    "fixed_cost_sek_per_vehicle_day",
-)
-
-#: Parameters that are shares and must lie in [0, 1].
-_SHARE_PARAMETERS = frozenset({"food_cost_share_of_meal"})
-
 
 # --------------------------------------------------------------------------------------
-# parameters
+# parameters of a scenario (the catalogue itself is maltid.scenario.parameters)
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CostParameter:
-    """One cost parameter with its unit, default value, source and year.
-
-    Attributes
-    ----------
-    name : str
-        Parameter name; the unit is in the name (``cost_per_km_sek``).
-    value : float
-        Default value in ``unit``.
-    unit : str
-        Unit in words (``"SEK/km"``).
-    source : str
-        Where the figure comes from, or the words "maltid assumption (order of
-        magnitude); replace with the municipality's own figure".
-    year : int
-        Year the figure refers to.
-    description : str
-        What the parameter means, in plain words.
-    """
-
-    name: str
-    value: float
-    unit: str
-    source: str
-    year: int
-    description: str
-
-
-@cache
-def _load_defaults() -> tuple[CostParameter, ...]:
-    text = resources.files("maltid").joinpath("data", _DEFAULTS_FILE).read_text(encoding="utf-8")
-    where = f"maltid/data/{_DEFAULTS_FILE}"
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - packaging bug
-        raise InputError(f"{where}: not valid TOML ({exc}); reinstall maltid") from exc
-    out: list[CostParameter] = []
-    for name, entry in raw.items():
-        missing = [k for k in ("value", "unit", "source", "year", "description") if k not in entry]
-        if missing:  # pragma: no cover - packaging bug
-            raise InputError(f"{where}: [{name}] lacks {', '.join(missing)}; reinstall maltid")
-        out.append(
-            CostParameter(
-                name=name,
-                value=float(entry["value"]),
-                unit=str(entry["unit"]),
-                source=str(entry["source"]),
-                year=int(entry["year"]),
-                description=str(entry["description"]),
-            )
-        )
-    return tuple(out)
-
-
-def default_parameters() -> dict[str, CostParameter]:
-    """Return the default cost parameters (values in their own units, SEK, km, h, min).
-
-    Read once from the packaged ``maltid/data/cost_defaults.toml``; every entry carries
-    its unit, source and year.
-
-    Returns
-    -------
-    dict of str to CostParameter
-        A fresh dict (safe to modify) keyed by parameter name.
-    """
-    return {p.name: p for p in _load_defaults()}
-
-
-def parameter_names() -> tuple[str, ...]:
-    """Return the names of all known cost parameters (unitless list of identifiers).
-
-    Returns
-    -------
-    tuple of str
-        Names accepted in a scenario's ``[costs]`` table.
-    """
-    return tuple(p.name for p in _load_defaults())
-
-
-def _scenario_file(scenario: Any) -> str:
-    path = getattr(scenario, "source_path", None)
-    return str(path) if path is not None else "<scenario>"
-
-
-def parameters_for(scenario: Any) -> dict[str, float]:
+def parameters_for(scenario: Scenario) -> dict[str, float]:
     """Return the cost parameters of a scenario (values in each parameter's unit).
 
-    Precedence, lowest first: the packaged defaults, the scenario's ``[fleet]`` fields
+    Precedence, lowest first: the catalogue's defaults, the scenario's ``[fleet]`` fields
     (:data:`FLEET_PARAMETER_NAMES`, when given, i.e. not ``None``), then the scenario's
-    ``[costs]`` table. The scenario is duck-typed: only ``fleet``, ``costs`` and
-    ``source_path`` are read, and each may be absent.
+    ``[costs]`` table. The values were checked against the catalogue's bounds when the
+    scenario was loaded (:mod:`maltid.scenario.rules`), so this cannot fail.
 
     Parameters
     ----------
-    scenario : object
-        A :class:`maltid.scenario.Scenario` or anything with the same attributes.
+    scenario : Scenario
+        A loaded scenario.
 
     Returns
     -------
     dict of str to float
         One value per parameter name.
-
-    Raises
-    ------
-    ScenarioError
-        Listing every unknown name, non-numeric, negative or out-of-range value in
-        ``[costs]`` or ``[fleet]``.
     """
-    params = {p.name: p.value for p in _load_defaults()}
-    file = _scenario_file(scenario)
-    problems: list[Problem] = []
-
-    def put(section: str, name: str, value: Any) -> None:
-        location = f"{section}.{name}"
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            problems.append(
-                Problem(file, location, f"{value!r} is not a number", "write a plain number")
-            )
-            return
-        v = float(value)
-        if not math.isfinite(v) or v < 0:
-            problems.append(
-                Problem(file, location, f"{v} must be finite and >= 0", "write a value >= 0")
-            )
-            return
-        if name in _SHARE_PARAMETERS and v > 1:
-            problems.append(
-                Problem(file, location, f"{v} is a share and must be <= 1", "write e.g. 0.35")
-            )
-            return
-        params[name] = v
-
-    fleet = getattr(scenario, "fleet", None)
-    if fleet is not None:
-        for name in FLEET_PARAMETER_NAMES:
-            value = getattr(fleet, name, None)
-            if value is not None:
-                put("fleet", name, value)
-    costs = getattr(scenario, "costs", None) or {}
-    known = set(params)
-    for name, value in costs.items():
-        if name not in known:
-            problems.append(
-                Problem(
-                    file,
-                    f"costs.{name}",
-                    f"unknown cost parameter {name!r}",
-                    f"use one of: {', '.join(sorted(known))}",
-                )
-            )
-            continue
-        put("costs", name, value)
-    if problems:
-        raise ScenarioError(problems)
+    params = {name: p.value for name, p in default_parameters().items()}
+    fleet = scenario.fleet.model_dump()
+    for name in FLEET_PARAMETER_NAMES:
+        if fleet.get(name) is not None:
+            params[name] = float(fleet[name])
+    for name, value in scenario.costs.items():
+        params[name] = float(value)
     return params
-
-
-def parameters_table(parameters: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Return every cost parameter as a table: value used, default, unit, source, year.
-
-    Parameters
-    ----------
-    parameters : Mapping[str, float], optional
-        The values used (e.g. :func:`parameters_for`); defaults when omitted.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``parameter, value, default_value, overridden, unit, source, year,
-        description``.
-    """
-    import pandas as pd
-
-    rows = []
-    for p in _load_defaults():
-        value = p.value if parameters is None else float(parameters.get(p.name, p.value))
-        rows.append(
-            {
-                "parameter": p.name,
-                "value": value,
-                "default_value": p.value,
-                "overridden": value != p.value,
-                "unit": p.unit,
-                "source": p.source,
-                "year": p.year,
-                "description": p.description,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------------------
-# route cost (shared with the routing objective)
-# --------------------------------------------------------------------------------------
-
-
-def route_cost_sek(
-    distance_m: float,
-    duration_s: float,
-    *,
-    cost_per_km_sek: float,
-    driver_cost_per_hour_sek: float,
-    fixed_cost_sek: float,
-) -> float:
-    """Return the cost of one vehicle route in SEK.
-
-    ``distance_m / 1000 * cost_per_km_sek + duration_s / 3600 * driver_cost_per_hour_sek
-    + fixed_cost_sek`` -- the same formula (and the same order of operations) as the
-    routing objective, which charges km, span hours (leaving the kitchen to return) and a
-    fixed cost per used vehicle.
-
-    Parameters
-    ----------
-    distance_m : float
-        Route length (m).
-    duration_s : float
-        From leaving the kitchen to returning (s).
-    cost_per_km_sek : float
-        Vehicle running cost (SEK/km).
-    driver_cost_per_hour_sek : float
-        Driver cost (SEK/h).
-    fixed_cost_sek : float
-        Fixed cost of using the vehicle that day (SEK).
-
-    Returns
-    -------
-    float
-        Cost in SEK.
-    """
-    return (
-        distance_m / 1000.0 * cost_per_km_sek
-        + duration_s / 3600.0 * driver_cost_per_hour_sek
-        + fixed_cost_sek
-    )
 
 
 # --------------------------------------------------------------------------------------
@@ -366,7 +150,7 @@ _REQUIRED = (
 )
 
 
-def _visit_times(route: Any, kitchen_to_plate_s: Mapping[str, float]) -> list[tuple[str, float]]:
+def _visit_times(route: Route, kitchen_to_plate_s: Mapping[str, float]) -> list[tuple[str, float]]:
     out = []
     for i, sid in enumerate(route.stop_ids):
         if sid in kitchen_to_plate_s:

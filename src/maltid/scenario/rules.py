@@ -1,0 +1,248 @@
+"""Rules across sections of a scenario, checked on the raw (TOML-level) data.
+
+The one home of: defaults that depend on other keys (models, baseline), unique kitchen
+ids and model names, exactly one central kitchen, the baseline and break-even kitchen
+naming something, and the cost overrides (``[costs]`` and the ``[fleet]`` cost fields)
+against the bounds of the cost catalogue (:mod:`maltid.scenario.parameters`). Tolerant
+of bad data: each check skips what the schema reports itself.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from maltid.errors import Problem
+from maltid.scenario._base import MODEL_KINDS
+from maltid.scenario.parameters import FLEET_PARAMETER_NAMES, default_parameters
+
+__all__ = ["Cross", "cross_problems", "model_name", "set_dotted", "with_defaults"]
+
+#: (file role, location, message, fix) of one problem found across sections.
+Cross = tuple[str, tuple[str | int, ...], str, str]
+
+
+def model_name(entry: Any) -> Any:
+    """Return a raw model entry's name (its kind when unnamed); ``None`` if not a table."""
+    if isinstance(entry, Mapping):
+        return entry.get("name", entry.get("kind"))
+    return None
+
+
+def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill the defaults that depend on other keys: models and baseline."""
+    if data.get("models") is None:
+        data["models"] = [{"kind": k} for k in MODEL_KINDS]
+    if data.get("baseline") is None:
+        models = data.get("models")
+        if isinstance(models, Sequence) and not isinstance(models, str) and models:
+            entries = [m for m in models if isinstance(m, Mapping)]
+            central = [m for m in entries if str(m.get("kind", "")).startswith("central_")]
+            pick = central[0] if central else (entries[0] if entries else None)
+            name = model_name(pick)
+            if isinstance(name, str):
+                data["baseline"] = name
+    return data
+
+
+def cross_problems(data: Mapping[str, Any]) -> list[Cross]:
+    """Checks across entries (ids, the central kitchen, names), tolerant of bad data."""
+    out: list[Cross] = []
+    kitchens = data.get("kitchens")
+    kitchen_list = (
+        list(kitchens) if isinstance(kitchens, Sequence) and not isinstance(kitchens, str) else []
+    )
+    ids: dict[str, int] = {}
+    centrals: list[int] = []
+    local_ids: list[str] = []
+    for i, k in enumerate(kitchen_list):
+        if not isinstance(k, Mapping):
+            continue
+        kid = k.get("id")
+        if isinstance(kid, str):
+            if kid in ids:
+                out.append(
+                    (
+                        "scenario",
+                        ("kitchens", i, "id"),
+                        f"duplicate kitchen id {kid!r}: kitchens[{ids[kid]}] and kitchens[{i}] "
+                        "have the same id",
+                        "give every kitchen a unique id",
+                    )
+                )
+            else:
+                ids[kid] = i
+        if k.get("role") == "central":
+            centrals.append(i)
+        elif k.get("role") == "local" and isinstance(kid, str):
+            local_ids.append(kid)
+    if kitchen_list and not centrals:
+        out.append(
+            (
+                "scenario",
+                ("kitchens",),
+                'no kitchen has role = "central"; exactly one central kitchen is needed',
+                'set role = "central" on the central production kitchen',
+            )
+        )
+    elif len(centrals) > 1:
+        listed = ", ".join(f"kitchens[{i}]" for i in centrals)
+        out.append(
+            (
+                "scenario",
+                ("kitchens",),
+                f'{len(centrals)} kitchens have role = "central" ({listed}); '
+                "exactly one is allowed",
+                'keep role = "central" on one kitchen and set role = "local" on the others',
+            )
+        )
+    models = data.get("models")
+    model_list = (
+        list(models) if isinstance(models, Sequence) and not isinstance(models, str) else []
+    )
+    names: dict[str, int] = {}
+    for i, m in enumerate(model_list):
+        name = model_name(m)
+        if not isinstance(name, str):
+            continue
+        if name in names:
+            out.append(
+                (
+                    "scenario",
+                    ("models", i, "name"),
+                    f"duplicate model name {name!r}: models[{names[name]}] and models[{i}]",
+                    f'give one of them its own name, e.g. name = "{name}_2"',
+                )
+            )
+        else:
+            names[name] = i
+    baseline = data.get("baseline")
+    if isinstance(baseline, str) and model_list and baseline not in names:
+        close = difflib.get_close_matches(baseline, list(names), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        out.append(
+            (
+                "scenario",
+                ("baseline",),
+                f"baseline {baseline!r} names no model",
+                f"{hint}use one of the model names: {', '.join(names)}",
+            )
+        )
+    analysis = data.get("analysis")
+    if isinstance(analysis, Mapping):
+        bek = analysis.get("break_even_kitchen")
+        if isinstance(bek, str) and kitchen_list and bek not in local_ids:
+            what = "is the central kitchen" if bek in ids else "names no kitchen"
+            out.append(
+                (
+                    "scenario",
+                    ("analysis", "break_even_kitchen"),
+                    f"break_even_kitchen {bek!r} {what}; it must name a local kitchen",
+                    f"use one of the local kitchen ids: {', '.join(local_ids) or '(none)'}",
+                )
+            )
+    out.extend(_cost_problems(data))
+    return out
+
+
+def _cost_problems(data: Mapping[str, Any]) -> list[Cross]:
+    """``[costs]`` keys and values, and the ``[fleet]`` cost fields, against the catalogue."""
+    out: list[Cross] = []
+    catalogue = default_parameters()
+    fleet = data.get("fleet")
+    fleet_given: dict[str, Any] = {}
+    if isinstance(fleet, Mapping):
+        fleet_given = {n: fleet[n] for n in FLEET_PARAMETER_NAMES if fleet.get(n) is not None}
+    for name, value in fleet_given.items():
+        found = catalogue[name].problem(value)
+        if found is not None and isinstance(value, int | float) and not isinstance(value, bool):
+            out.append(("scenario", ("fleet", name), *found))
+    costs = data.get("costs")
+    if not isinstance(costs, Mapping):
+        return out
+    for key, value in costs.items():
+        name = str(key)
+        if name not in catalogue:
+            close = difflib.get_close_matches(name, list(catalogue), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            out.append(
+                (
+                    "scenario",
+                    ("costs", name),
+                    f"unknown cost parameter {name!r}",
+                    f"{hint}use one of: {', '.join(catalogue)}",
+                )
+            )
+            continue
+        if name in fleet_given:
+            out.append(
+                (
+                    "scenario",
+                    ("costs", name),
+                    f"{name} is given twice: fleet.{name} = {fleet_given[name]!r} and "
+                    f"costs.{name} = {value!r}",
+                    f"keep one of them (the [fleet] field is the usual place for {name})",
+                )
+            )
+            continue
+        found = catalogue[name].problem(value)
+        if found is not None:
+            out.append(("scenario", ("costs", name), *found))
+    return out
+
+
+def set_dotted(
+    data: dict[str, Any], parts: list[str], value: Any, *, file: str, path: str
+) -> Problem | None:
+    """Set ``value`` at a dotted path in raw scenario data; a Problem if it names nothing."""
+
+    def bad(message: str, fix: str) -> Problem:
+        return Problem(file, path, message, fix)
+
+    sections = ("fleet", "delivery", "network", "solver", "analysis", "recipients")
+    head = parts[0]
+    if len(parts) == 1:
+        if head not in ("name", "seed", "baseline"):
+            return bad(
+                f"{path!r} is not a value that can be changed",
+                "use e.g. fleet.cost_per_km_sek, kitchens.<id>.<field>, costs.<key>",
+            )
+        data[head] = value
+        return None
+    if head in sections or head == "costs":
+        if len(parts) != 2:
+            return bad(f"{path!r} must have the form {head}.<field>", f"write {head}.<field>")
+        section = data.setdefault(head, {})
+        if not isinstance(section, dict):  # pragma: no cover - data came from a valid scenario
+            return bad(f"[{head}] is not a table", "fix the scenario")
+        section[parts[1]] = value
+        return None
+    if head in ("kitchens", "models"):
+        if len(parts) != 3:
+            return bad(
+                f"{path!r} must have the form {head}.<id>.<field>",
+                f"write e.g. {head}.<{'id' if head == 'kitchens' else 'name'}>.<field>",
+            )
+        entries = data.get(head)
+        if not isinstance(entries, list):
+            entries = [dict(e) for e in entries] if isinstance(entries, tuple) else []
+            data[head] = entries
+
+        def ident(e: dict[str, Any]) -> Any:
+            return e.get("id") if head == "kitchens" else model_name(e)
+
+        dicts = [e for e in entries if isinstance(e, dict)]
+        found = [e for e in dicts if ident(e) == parts[1]]
+        if not found:
+            known = [str(ident(e)) for e in dicts]
+            close = difflib.get_close_matches(parts[1], known, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            what = "kitchen id" if head == "kitchens" else "model name"
+            return bad(f"no {what} {parts[1]!r}", f"{hint}use one of: {', '.join(known)}")
+        found[0][parts[2]] = value
+        return None
+    return bad(
+        f"{path!r} does not start with a scenario section",
+        "start with fleet, delivery, network, solver, analysis, kitchens, models or costs",
+    )
