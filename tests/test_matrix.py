@@ -1,10 +1,9 @@
-"""Tests of maltid.network.matrix: exactness against networkx, asymmetry, sharing, geometry."""
+"""Tests of maltid.network.matrix: exactness against networkx, asymmetry, sharing, cache."""
 
 from __future__ import annotations
 
 import itertools
 import logging
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from maltid.errors import NetworkError
 from maltid.network import NetworkStats, RoadNetwork, build_network
-from maltid.network.matrix import TravelMatrix, path_coords, route_coords, travel_matrix
+from maltid.network.matrix import TravelMatrix, travel_matrix
 
 # the toy network's node positions (lat, lon) in degrees (as in conftest's toy network)
 TOY_NODES: dict[int, tuple[float, float]] = {
@@ -71,7 +70,9 @@ def test_toy_matrix_one_way_asymmetry(toy_osm: Path, tmp_path: Path) -> None:
     assert m.distance_m[0, 1] == pytest.approx(min(d["length"] for d in g[2][4].values()))
 
 
-def test_points_on_same_node_share_a_row_and_take(road_network: Callable[[str], Any]) -> None:
+def test_points_on_same_node_share_a_row_and_sub_matrices_agree(
+    road_network: Callable[[str], Any],
+) -> None:
     net: RoadNetwork = road_network("pyrosm-test")
     nodes = list(net.graph.nodes)[:5]
     m = travel_matrix(net, ["a", "b", "c", "d", "e", "a2"], [*nodes, nodes[0]])
@@ -81,7 +82,7 @@ def test_points_on_same_node_share_a_row_and_take(road_network: Callable[[str], 
     assert m.index("c") == 2
     with pytest.raises(KeyError, match="zz"):
         m.index("zz")
-    sub = m.take(["e", "a"])
+    sub = travel_matrix(net, ["e", "a"], [nodes[4], nodes[0]])
     assert sub.ids == ("e", "a") and list(sub.nodes) == [nodes[4], nodes[0]]
     assert sub.time_s[0, 1] == m.time_s[4, 0] and sub.distance_m[1, 0] == m.distance_m[0, 4]
 
@@ -105,7 +106,7 @@ def test_unreachable_pairs_are_inf_listed_and_logged(caplog: pytest.LogCaptureFi
     assert np.isinf(m.time_s[0, 2]) and np.isinf(m.distance_m[2, 1])
     assert set(m.unreachable) == {("a", "c"), ("b", "c"), ("c", "a"), ("c", "b")}
     assert "4 point pair(s) have no road path" in caplog.text and "a->c" in caplog.text
-    assert m.take(["a", "b"]).unreachable == ()
+    assert travel_matrix(net, ["a", "b"], [1, 2]).unreachable == ()
 
 
 def test_bad_matrix_input(toy_osm: Path, tmp_path: Path) -> None:
@@ -118,42 +119,6 @@ def test_bad_matrix_input(toy_osm: Path, tmp_path: Path) -> None:
         travel_matrix(net, ["a", "b"], [1])
     empty = travel_matrix(net, [], [])
     assert isinstance(empty, TravelMatrix) and empty.time_s.shape == (0, 0)
-
-
-def _haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_009 * math.asin(math.sqrt(h))
-
-
-def test_route_coords_follow_the_fastest_path(road_network: Callable[[str], Any]) -> None:
-    net: RoadNetwork = road_network("andorra")
-    g = net.graph
-    rng = np.random.default_rng(3)
-    stops = [int(n) for n in rng.choice(np.fromiter(g.nodes, dtype=np.int64), 4, replace=False)]
-    coords = route_coords(net, stops)
-    assert coords[0] == pytest.approx((g.nodes[stops[0]]["y"], g.nodes[stops[0]]["x"]))
-    assert coords[-1] == pytest.approx((g.nodes[stops[-1]]["y"], g.nodes[stops[-1]]["x"]))
-    polyline_m = sum(_haversine_m(a, b) for a, b in itertools.pairwise(coords))
-    m = travel_matrix(net, ["s0", "s1", "s2", "s3"], stops)
-    along = m.distance_m[0, 1] + m.distance_m[1, 2] + m.distance_m[2, 3]
-    assert polyline_m == pytest.approx(along, rel=0.01)
-    seg = path_coords(net, stops[0], stops[1])
-    assert seg[0] == coords[0] and len(seg) >= 2
-
-
-def test_path_coords_without_path_is_a_straight_line(caplog: pytest.LogCaptureFixture) -> None:
-    net = _two_islands()
-    with caplog.at_level(logging.WARNING, logger="maltid"):
-        line = path_coords(net, 1, 3)
-    assert line == [TOY_NODES[1], TOY_NODES[3]]
-    assert "no road path" in caplog.text
-    assert path_coords(net, 2, 2) == [TOY_NODES[2]]
-    with pytest.raises(NetworkError, match="node 77"):
-        path_coords(net, 1, 77)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,34 +1,30 @@
-"""Tests of maltid.network: sources, drivable filter, speeds, SCC, snapping, cache, errors."""
+"""Tests of maltid.network.build and .readers: sources, speeds, SCC, errors."""
 
 from __future__ import annotations
 
 import bz2
 import gzip
-import logging
 import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pytest
-from pyproj import Transformer
 
-from conftest import TOY_NODES, TOY_WAYS, toy_osm_text
+from conftest import TOY_WAYS, toy_osm_text
 from maltid.errors import NetworkError
 from maltid.network import (
     DEFAULT_SPEEDS_KPH,
     DRIVABLE_HIGHWAYS,
     RoadNetwork,
     build_network,
-    is_drivable,
     load_network,
     save_graphml,
-    snap,
 )
+from maltid.network.build import SPEED_LIMITS_KPH
+from maltid.scenario import NetworkSpec
 
 # Plausible final sizes (simplified, largest strongly connected component), measured with
 # osmnx 2.1.1 / pyrosm 0.25 on these extracts; the ranges are about +-15 % around the
@@ -88,43 +84,6 @@ def test_north_bayreuth_drops_non_road_ways(road_network: Callable[[str], Any]) 
     classes = {d["highway"] for _, _, d in net.graph.edges(data=True)}
     assert "track" in classes  # forest roads open to cars are kept
     assert not classes & {"footway", "path", "cycleway", "steps"}
-
-
-@pytest.mark.parametrize(
-    ("tags", "expected"),
-    [
-        ({"highway": "residential"}, True),
-        ({"highway": "track"}, True),
-        ({"highway": "track", "motor_vehicle": "no"}, False),
-        ({"highway": "track", "motorcar": "no"}, False),
-        ({"highway": "track", "access": "forestry"}, False),
-        ({"highway": "service", "access": "private"}, False),
-        ({"highway": "service", "access": "private;delivery"}, False),
-        ({"highway": "service", "access": "destination"}, True),
-        ({"highway": "service", "access": "no", "motor_vehicle": "yes"}, True),
-        ({"highway": "primary", "area": "yes"}, False),
-        ({"highway": "footway"}, False),
-        ({"highway": "path"}, False),
-        ({"highway": "cycleway"}, False),
-        ({"highway": "pedestrian"}, False),
-        ({"highway": "construction"}, False),
-        ({"highway": "busway"}, False),
-        ({"highway": ["footway", "residential"]}, True),
-        ({"highway": "['residential', 'service']"}, True),
-        ({"railway": "rail"}, False),
-        ({}, False),
-        ({"highway": float("nan")}, False),
-    ],
-)
-def test_is_drivable(tags: dict[str, Any], expected: bool) -> None:
-    assert is_drivable(tags) is expected
-
-
-def _same_roads(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
-    """Same nodes and edges with the same data (graph metadata such as dates ignored)."""
-    return dict(a.nodes(data=True)) == dict(b.nodes(data=True)) and sorted(
-        a.edges(keys=True, data=True), key=repr
-    ) == sorted(b.edges(keys=True, data=True), key=repr)
 
 
 def _edge(g: nx.MultiDiGraph, u: int, v: int) -> dict[str, Any]:
@@ -190,87 +149,9 @@ def test_graphml_round_trip(toy: RoadNetwork, tmp_path: Path) -> None:
 
 
 def test_load_network_from_spec(toy_osm: Path, tmp_path: Path) -> None:
-    spec = SimpleNamespace(
-        osm=toy_osm, graphml=None, place=None, bbox=None, winter_speed_factor=0.8,
-        speeds_kph={"primary": 100},
-    )  # fmt: skip
+    spec = NetworkSpec(osm=toy_osm, winter_speed_factor=0.8, speeds_kph={"primary": 100})
     net = load_network(spec, cache_dir=tmp_path)
     assert _edge(net.graph, 1, 2)["speed_kph"] == pytest.approx(40 * 0.8)
-
-
-# --------------------------------------------------------------------------- snapping
-
-
-def test_snap_distances(toy: RoadNetwork, caplog: pytest.LogCaptureFixture) -> None:
-    to_utm = Transformer.from_crs(4326, 32633, always_xy=True)
-    to_wgs = Transformer.from_crs(32633, 4326, always_xy=True)
-    lat1, lon1 = TOY_NODES[1]
-    x, y = to_utm.transform(lon1, lat1)
-    lon_off, lat_off = to_wgs.transform(x - 60.0, y - 80.0)  # 100 m south-west of node 1
-    lat = [lat1, lat_off, 63.1, TOY_NODES[3][0]]
-    lon = [lon1, lon_off, 17.0, TOY_NODES[3][1]]
-    with caplog.at_level(logging.WARNING, logger="maltid"):
-        s = snap(toy, ["at-node", "offset", "far-away", "c"], lat, lon, warn_beyond_m=2000.0)
-    assert s.ids == ("at-node", "offset", "far-away", "c")
-    assert s.node.dtype == np.int64 and s.snap_distance_m.dtype == np.float64
-    assert list(s.node) == [1, 1, 4, 3]
-    assert s.snap_distance_m[0] < 0.01
-    assert s.snap_distance_m[1] == pytest.approx(100.0, rel=0.01)
-    assert s.snap_distance_m[2] == pytest.approx(10_565, rel=0.02)  # 0.095 deg of latitude
-    assert s.far == ("far-away",)
-    assert "far-away" in caplog.text and "10" in caplog.text
-
-
-def test_snap_bad_input(toy: RoadNetwork) -> None:
-    with pytest.raises(NetworkError, match="one lat/lon per id"):
-        snap(toy, ["a", "b"], [63.0], [17.0])
-    with pytest.raises(NetworkError, match=r"invalid coordinates.*bad"):
-        snap(toy, ["ok", "bad"], [63.0, float("nan")], [17.0, 17.0])
-    empty = snap(toy, [], [], [])
-    assert empty.node.size == 0 and empty.far == ()
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def test_cache_round_trip_and_corruption(
-    toy_osm: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    first = build_network(osm=toy_osm, cache_dir=tmp_path)
-    assert not first.stats.from_cache
-    entries = list(tmp_path.glob("network-*.pkl"))
-    assert len(entries) == 1
-    second = build_network(osm=toy_osm, cache_dir=tmp_path)
-    assert second.stats.from_cache and second.cache_key == first.cache_key
-    assert nx.utils.graphs_equal(first.graph, second.graph)
-    assert second.stats.nodes == first.stats.nodes
-
-    for garbage in (b"not a pickle at all", entries[0].read_bytes()[:-100]):
-        entries[0].write_bytes(garbage)
-        caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="maltid"):
-            rebuilt = build_network(osm=toy_osm, cache_dir=tmp_path)
-        assert not rebuilt.stats.from_cache
-        assert entries[0].name in caplog.text and "rebuilding" in caplog.text
-        assert _same_roads(first.graph, rebuilt.graph)
-        assert build_network(osm=toy_osm, cache_dir=tmp_path).stats.from_cache
-
-
-def test_cache_dir_from_environment(
-    toy_osm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("MALTID_CACHE_DIR", str(tmp_path / "env-cache"))
-    build_network(osm=toy_osm)
-    assert list((tmp_path / "env-cache").glob("network-*.pkl"))
-
-
-def test_cache_key_follows_file_content(tmp_path: Path) -> None:
-    path = tmp_path / "a.osm"
-    path.write_text(toy_osm_text())
-    key1 = build_network(osm=path, cache_dir=tmp_path).cache_key
-    path.write_text(toy_osm_text(TOY_WAYS[:6]))
-    net = build_network(osm=path, cache_dir=tmp_path)
-    assert net.cache_key != key1 and not net.stats.from_cache
 
 
 # --------------------------------------------------------------------------- errors
@@ -330,6 +211,21 @@ def test_bad_options(toy_osm: Path) -> None:
         build_network(osm=toy_osm, speeds_kph={"track": -5}, use_cache=False)
     with pytest.raises(NetworkError, match=r"network\.bbox"):
         build_network(bbox=(17.1, 63.0, 17.0, 63.1), use_cache=False)
+
+
+def test_speed_range_is_the_scenarios(toy_osm: Path, tmp_path: Path) -> None:
+    low, high = SPEED_LIMITS_KPH
+    # the scenario accepts exactly the speeds the network accepts, and rejects the rest
+    NetworkSpec(osm=toy_osm, speeds_kph={"residential": low, "primary": high})
+    net = build_network(
+        osm=toy_osm, speeds_kph={"residential": low, "track": high}, cache_dir=tmp_path
+    )
+    assert _edge(net.graph, 1, 2)["speed_kph"] == pytest.approx(low)
+    for bad in (low - 0.5, high + 1):
+        with pytest.raises(ValueError, match="speeds out of range"):
+            NetworkSpec(osm=toy_osm, speeds_kph={"residential": bad})
+        with pytest.raises(NetworkError, match=rf"speeds_kph\.residential.*{high:g} km/h"):
+            build_network(osm=toy_osm, speeds_kph={"residential": bad}, use_cache=False)
 
 
 @pytest.mark.online

@@ -1,28 +1,27 @@
-"""Road networks (the only osmnx/pyrosm user) and travel-time matrices between snapped points."""
+"""Road networks (the only osmnx/pyrosm user) and travel-time matrices between snapped points.
+
+Modules, in data-flow order: ``drivable`` (which ways a car may drive, default speeds),
+``readers`` (OSM XML/PBF, GraphML, downloads), ``build`` (SCC, simplification, speeds,
+:func:`build_network`), ``cache`` (GraphML + JSON disk cache), ``snap`` (points to
+nodes), ``matrix`` (:func:`travel_matrix`), ``paths`` (polylines for maps) and
+``basemap`` (an offline base layer for maps from the same OSM extract).
+"""
 
 from __future__ import annotations
 
-from maltid.network.build import (
+from maltid.network.build import build_network, load_network, save_graphml
+from maltid.network.cache import default_cache_dir
+from maltid.network.drivable import (
     CLOSED_ACCESS_VALUES,
     DEFAULT_SPEEDS_KPH,
     DRIVABLE_HIGHWAYS,
     FALLBACK_SPEED_KPH,
-    NetworkStats,
-    RoadNetwork,
-    Snapped,
-    build_network,
-    default_cache_dir,
     is_drivable,
-    load_network,
-    save_graphml,
-    snap,
 )
-from maltid.network.matrix import (
-    TravelMatrix,
-    path_coords,
-    route_coords,
-    travel_matrix,
-)
+from maltid.network.matrix import TravelMatrix, travel_matrix
+from maltid.network.paths import path_coords, route_coords
+from maltid.network.road import NetworkStats, RoadNetwork
+from maltid.network.snap import Snapped, snap
 
 __all__ = [
     "CLOSED_ACCESS_VALUES",

@@ -34,25 +34,27 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from maltid._io import atomic_path
 from maltid.errors import NetworkError
-from maltid.network import RoadNetwork, default_cache_dir
+from maltid.network.cache import default_cache_dir
+from maltid.network.paths import path_coords, route_coords
+from maltid.network.road import RoadGraph, RoadNetwork
 
+# path_coords and route_coords live in maltid.network.paths; they stay importable from
+# here for the callers that import them from this module (pipeline, faces.maps).
 __all__ = ["TravelMatrix", "path_coords", "route_coords", "travel_matrix"]
 
 logger = logging.getLogger("maltid")
@@ -114,21 +116,6 @@ class TravelMatrix:
         except KeyError:
             raise KeyError(f"point {id!r} is not in the travel matrix") from None
 
-    def take(self, ids: Iterable[str]) -> TravelMatrix:
-        """Return the sub-matrix (s, m) of the given point ids, in that order."""
-        ids_t = tuple(ids)
-        idx = np.array([self.index(i) for i in ids_t], dtype=np.intp)
-        sub = np.ix_(idx, idx)
-        keep = set(ids_t)
-        unreachable = tuple((a, b) for a, b in self.unreachable if a in keep and b in keep)
-        return TravelMatrix(
-            ids=ids_t,
-            nodes=self.nodes[idx].copy(),
-            time_s=self.time_s[sub].copy(),
-            distance_m=self.distance_m[sub].copy(),
-            unreachable=unreachable,
-        )
-
 
 @dataclass(frozen=True)
 class _CSR:
@@ -139,7 +126,7 @@ class _CSR:
     edge_length_m: np.ndarray  # length of those edges, same order
 
 
-_CSR_CACHE: dict[int, tuple[nx.MultiDiGraph, _CSR]] = {}
+_CSR_CACHE: dict[int, tuple[RoadGraph, _CSR]] = {}
 
 
 def _csr(net: RoadNetwork) -> _CSR:
@@ -388,75 +375,3 @@ def travel_matrix(
     return TravelMatrix(
         ids=ids_t, nodes=node_arr.copy(), time_s=time_s, distance_m=distance_m, unreachable=pairs
     )
-
-
-def _edge_coords(g: nx.MultiDiGraph, u: int, v: int) -> list[tuple[float, float]]:
-    data = min(g[u][v].values(), key=lambda d: (d["travel_time"], d["length"]))
-    geom = data.get("geometry")
-    if geom is None:
-        return [
-            (float(g.nodes[u]["y"]), float(g.nodes[u]["x"])),
-            (float(g.nodes[v]["y"]), float(g.nodes[v]["x"])),
-        ]
-    coords = [(float(y), float(x)) for x, y in geom.coords]
-    ux, uy = g.nodes[u]["x"], g.nodes[u]["y"]
-    first, last = coords[0], coords[-1]
-    if (first[0] - uy) ** 2 + (first[1] - ux) ** 2 > (last[0] - uy) ** 2 + (last[1] - ux) ** 2:
-        coords.reverse()
-    return coords
-
-
-def path_coords(net: RoadNetwork, a: int, b: int) -> list[tuple[float, float]]:
-    """(lat, lon) points in degrees along the fastest path from node ``a`` to node ``b``.
-
-    Uses the edges' ``geometry`` where present. When there is no path, a straight line
-    is returned and a WARNING logged.
-    """
-    g = net.graph
-    for node in (a, b):
-        if node not in g:
-            raise NetworkError(
-                f"path_coords: node {node} is not in the road network (fix: snap the points "
-                f"with maltid.network.snap on this network)"
-            )
-    if a == b:
-        return [(float(g.nodes[a]["y"]), float(g.nodes[a]["x"]))]
-    try:
-        path = nx.shortest_path(g, a, b, weight="travel_time")
-    except nx.NetworkXNoPath:
-        logger.warning("no road path from node %s to node %s: drawing a straight line", a, b)
-        return [
-            (float(g.nodes[a]["y"]), float(g.nodes[a]["x"])),
-            (float(g.nodes[b]["y"]), float(g.nodes[b]["x"])),
-        ]
-    out: list[tuple[float, float]] = []
-    for u, v in itertools.pairwise(path):
-        seg = _edge_coords(g, u, v)
-        out.extend(seg[1:] if out else seg)
-    return out
-
-
-def route_coords(net: RoadNetwork, nodes: Sequence[int]) -> list[tuple[float, float]]:
-    """(lat, lon) points in degrees along the fastest path through ``nodes`` in order.
-
-    Parameters
-    ----------
-    net : RoadNetwork
-        The road network.
-    nodes : sequence of int
-        OSM node ids visited in order (e.g. depot, stops, depot).
-
-    Returns
-    -------
-    list of (float, float)
-        Polyline for maps; consecutive duplicate points removed.
-    """
-    out: list[tuple[float, float]] = []
-    node_list = [int(n) for n in nodes]
-    if len(node_list) == 1:
-        return path_coords(net, node_list[0], node_list[0])
-    for a, b in itertools.pairwise(node_list):
-        for pt in path_coords(net, a, b):
-            if not out or out[-1] != pt:
-                out.append(pt)
-    return out

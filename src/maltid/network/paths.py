@@ -1,0 +1,89 @@
+"""Road geometry for maps: (lat, lon) polylines in degrees along the fastest paths."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Sequence
+
+import networkx as nx
+
+from maltid.errors import NetworkError
+from maltid.network.road import RoadGraph, RoadNetwork
+
+__all__ = ["path_coords", "route_coords"]
+
+logger = logging.getLogger("maltid")
+
+
+def _edge_coords(g: RoadGraph, u: int, v: int) -> list[tuple[float, float]]:
+    """(lat, lon) along the fastest edge from ``u`` to ``v``, oriented from ``u``."""
+    data = min(g[u][v].values(), key=lambda d: (d["travel_time"], d["length"]))
+    geom = data.get("geometry")
+    if geom is None:
+        return [
+            (float(g.nodes[u]["y"]), float(g.nodes[u]["x"])),
+            (float(g.nodes[v]["y"]), float(g.nodes[v]["x"])),
+        ]
+    coords = [(float(y), float(x)) for x, y in geom.coords]
+    ux, uy = g.nodes[u]["x"], g.nodes[u]["y"]
+    first, last = coords[0], coords[-1]
+    if (first[0] - uy) ** 2 + (first[1] - ux) ** 2 > (last[0] - uy) ** 2 + (last[1] - ux) ** 2:
+        coords.reverse()
+    return coords
+
+
+def path_coords(net: RoadNetwork, a: int, b: int) -> list[tuple[float, float]]:
+    """(lat, lon) points in degrees along the fastest path from node ``a`` to node ``b``.
+
+    Uses the edges' ``geometry`` where present. When there is no path, a straight line
+    is returned and a WARNING logged.
+    """
+    g = net.graph
+    for node in (a, b):
+        if node not in g:
+            raise NetworkError(
+                f"path_coords: node {node} is not in the road network (fix: snap the points "
+                f"with maltid.network.snap on this network)"
+            )
+    if a == b:
+        return [(float(g.nodes[a]["y"]), float(g.nodes[a]["x"]))]
+    try:
+        path = nx.shortest_path(g, a, b, weight="travel_time")
+    except nx.NetworkXNoPath:
+        logger.warning("no road path from node %s to node %s: drawing a straight line", a, b)
+        return [
+            (float(g.nodes[a]["y"]), float(g.nodes[a]["x"])),
+            (float(g.nodes[b]["y"]), float(g.nodes[b]["x"])),
+        ]
+    out: list[tuple[float, float]] = []
+    for u, v in itertools.pairwise(path):
+        seg = _edge_coords(g, u, v)
+        out.extend(seg[1:] if out else seg)
+    return out
+
+
+def route_coords(net: RoadNetwork, nodes: Sequence[int]) -> list[tuple[float, float]]:
+    """(lat, lon) points in degrees along the fastest path through ``nodes`` in order.
+
+    Parameters
+    ----------
+    net : RoadNetwork
+        The road network.
+    nodes : sequence of int
+        OSM node ids visited in order (e.g. depot, stops, depot).
+
+    Returns
+    -------
+    list of (float, float)
+        Polyline for maps; consecutive duplicate points removed.
+    """
+    out: list[tuple[float, float]] = []
+    node_list = [int(n) for n in nodes]
+    if len(node_list) == 1:
+        return path_coords(net, node_list[0], node_list[0])
+    for a, b in itertools.pairwise(node_list):
+        for pt in path_coords(net, a, b):
+            if not out or out[-1] != pt:
+                out.append(pt)
+    return out
