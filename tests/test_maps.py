@@ -1,4 +1,4 @@
-"""Tests of maltid.faces.maps: offline HTML, one layer per model, legend/KPI, escaping, privacy."""
+"""Tests of maltid.faces.maps: offline HTML, one model at a time, legend/KPI, escaping, privacy."""
 
 from __future__ import annotations
 
@@ -15,13 +15,7 @@ from maltid.faces import maps
 
 
 @pytest.fixture
-def grid_geometry(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Route geometry on the synthetic grid (the fixture network is a plain grid graph)."""
-    fc.install_grid_geometry(monkeypatch)
-
-
-@pytest.fixture
-def comparison(grid_geometry: None) -> maltid.Comparison:
+def comparison() -> maltid.Comparison:
     return fc.make_comparison(kitchen_name=fc.HOSTILE_NAME)
 
 
@@ -45,13 +39,20 @@ def bound_strings(page: str) -> list[str]:
     return [json.loads(s) for s in found]
 
 
-def overlay_names(page: str) -> list[str]:
-    block = re.search(r"overlays\s*:\s*\{(.*?)\}", page, re.S)
+def layer_names(page: str, kind: str = "overlays") -> list[str]:
+    """Names of the layer control's ``overlays`` or ``base_layers`` (the models: radio)."""
+    block = re.search(kind + r"\s*:\s*\{(.*?)\}", page, re.S)
     assert block
     return [
         json.loads(k)
-        for k in re.findall(r"(\"(?:[^\"\\]|\\.)*\")\s*:\s*feature_group_", block.group(1))
+        for k in re.findall(
+            r"(\"(?:[^\"\\]|\\.)*\")\s*:\s*(?:feature_group|tile_layer)_", block.group(1)
+        )
     ]
+
+
+def overlay_names(page: str) -> list[str]:
+    return layer_names(page, "base_layers")
 
 
 def parse(fragment: str) -> list[tuple[str, dict[str, str | None]]]:
@@ -73,12 +74,14 @@ def test_no_cdn_references(page: str) -> None:
 
 
 def test_one_layer_per_model_and_controls(page: str, comparison: maltid.Comparison) -> None:
-    names = overlay_names(page)
-    model_titles = [n for n in names if "Vägnät" not in n and "Mottagare" not in n]
-    assert len(model_titles) == len(comparison.results) == 3
+    names = overlay_names(page)  # the models are base layers: radio buttons, one at a time
+    assert len(names) == len(comparison.results) == 3
+    overlays = layer_names(page)
+    assert not set(names) & set(overlays)
+    assert any("Vägnät" in n for n in overlays) and any("plattor" in n for n in overlays)
     assert "L.control.layers(" in page
     # the model named "kyld <b>mat</b>" is escaped before Leaflet puts it into innerHTML
-    assert "kyld &lt;b&gt;mat&lt;/b&gt; – Centralkök, kyld mat" in names
+    assert "kyld &lt;b&gt;mat&lt;/b&gt; – Centralkök, kylda matlådor" in names
     assert "<b>mat</b>" not in page
     # route polylines: one per route, per model
     n_routes = sum(len(d.plan.routes) for r in comparison.results.values() for d in r.plan.days)
@@ -91,13 +94,33 @@ def test_legend_and_kpi_panel(page: str, comparison: maltid.Comparison) -> None:
     legend = panel_html(page, "maltid-legend")
     assert "Centralkök" in legend and "OpenStreetMap contributors, ODbL" in legend
     assert "Syntetiska data" in legend  # scenario name says synthetic
+    # the grid legend names the cell sizes actually drawn
+    sizes = {c["size_m"] for c in grid_cells(comparison)[0]}
+    for size in sizes:
+        assert f"{maps.format_number(size / 1000, lang='sv')} km" in legend
+    if sizes == {5000.0}:
+        assert "1 km" not in legend
     kpi = panel_html(page, "maltid-kpi-panel")
     blocks = [a for t, a in parse(kpi) if "maltid-kpi" in (a.get("class") or "").split()]
     assert [b["data-model"] for b in blocks] == list(comparison.results)
+    assert ["hidden" in b for b in blocks] == [False] + [True] * (len(blocks) - 1)
+    assert "<details open>" in kpi and "Nyckeltal" in kpi
     base = comparison.results["central_daily_hot"].outcome
     expected = maps.format_number(base.cost_per_meal_sek, decimals=1, lang="sv")
     assert f"{expected} kr" in kpi
-    assert "Nyckeltal per modell" in kpi
+    # who is not served by the model's own mode: counted with the reason, no ids
+    if any(result.plan.unserved for result in comparison.results.values()):
+        assert "Får mat på annat sätt eller nås inte" in kpi
+        assert "nås inte: för långt från köket för att maten ska hinna fram varm" in kpi
+    for r in comparison.scenario.recipients:
+        assert f">{r.id}<" not in kpi
+
+
+def grid_cells(comparison: maltid.Comparison) -> tuple[list[dict[str, object]], int]:
+    recipients = comparison.scenario.recipients
+    return maps.aggregate_recipients(
+        [float(r.lat) for r in recipients], [float(r.lon) for r in recipients]
+    )
 
 
 def test_hostile_names_escaped(page: str) -> None:
@@ -108,7 +131,7 @@ def test_hostile_names_escaped(page: str) -> None:
     hostile_popups = [s for s in texts if "__pwned" in s]
     assert hostile_popups
     for s in hostile_popups:
-        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&quot; onmouseover=&quot;" in s
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&#34; onmouseover=&#34;" in s
         assert "<script" not in s
 
 
@@ -136,10 +159,8 @@ def test_show_recipients_draws_exact_points(comparison: maltid.Comparison) -> No
 def test_languages(comparison: maltid.Comparison) -> None:
     sv = maps.render_map(comparison, lang="sv")
     en = maps.render_map(comparison, lang="en")
-    assert "Teckenförklaring" not in en and "Key figures per model" in panel_html(
-        en, "maltid-kpi-panel"
-    )
-    assert "Nyckeltal per modell" in panel_html(sv, "maltid-kpi-panel")
+    assert "Teckenförklaring" not in en and "Key figures" in panel_html(en, "maltid-kpi-panel")
+    assert "Nyckeltal" in panel_html(sv, "maltid-kpi-panel")
     assert "Local kitchens (Frame Lake model)" in overlay_names(en)
     assert "Lokala kök (Ramsjömodellen)" in overlay_names(sv)
     with pytest.raises(InputError, match="unknown language 'de'"):
@@ -162,6 +183,7 @@ def test_route_popups_carry_km_minutes_meals(page: str, comparison: maltid.Compa
     popups = [s for s in bound_strings(page) if "Körslinga" in s and route.vehicle_id in s]
     assert popups
     assert any(km in s and f"<td class='num'>{route.load_meals}</td>" in s for s in popups)
+    assert not any("_" in s.split("<b>")[0] for s in popups)
     recipient_ids = {r.id for r in comparison.scenario.recipients}
     assert not any(rid in s for s in bound_strings(page) for rid in recipient_ids)
 
