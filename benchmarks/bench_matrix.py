@@ -6,7 +6,7 @@ Run from the repository root::
 
 For ``liechtenstein.osm.pbf`` and ``north-bayreuth.osm.gz`` (shared data) it prints the
 build time without cache, the cached load time, the time of the n×n matrix
-(``maltid.network.matrix.travel_matrix``) and networkx's per-source Dijkstra
+(``maltid.network.travel_matrix``) and networkx's per-source Dijkstra
 (``nx.single_source_dijkstra_path_length``, weight travel_time) timed on a subset of
 sources in the same process and extrapolated to n sources. The last line is
 ``matrix_speedup_vs_networkx=<x> matrix_1000_s=<s>`` for the network whose matrix took
@@ -21,12 +21,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from maltid.network import build_network, snap
-from maltid.network.matrix import travel_matrix
+from maltid.network import RoadNetwork, build_network, snap, travel_matrix
 
 NETWORKS = ("liechtenstein.osm.pbf", "north-bayreuth.osm.gz")
 
@@ -38,7 +38,7 @@ def shared_data() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def random_points(net, n: int, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
+def random_points(net: RoadNetwork, n: int, seed: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     """n points: random graph nodes jittered by up to ~50 m (homes near roads)."""
     rng = np.random.default_rng(seed)
     nodes = np.fromiter(net.graph.nodes, dtype=np.int64)
@@ -48,7 +48,7 @@ def random_points(net, n: int, seed: int) -> tuple[list[str], np.ndarray, np.nda
     return [f"p{i:04d}" for i in range(n)], lat, lon
 
 
-def bench(path: Path, *, points: int, nx_sources: int, seed: int, cache: Path) -> dict:
+def bench(path: Path, *, points: int, nx_sources: int, seed: int, cache: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     net = build_network(osm=path, cache_dir=cache, use_cache=True)
     build_s = time.perf_counter() - t0

@@ -1,8 +1,11 @@
-"""Many-to-many travel times (s) and distances (m) on a road network, and path geometry.
+"""Many-to-many travel times (s) and distances (m) on a road network.
 
-:func:`travel_matrix` runs scipy's compiled Dijkstra (``scipy.sparse.csgraph``) on
-travel time from every distinct source node and reads the distance along each fastest
-path from the predecessor trees by pointer doubling (vectorised, ``O(log depth)`` passes).
+:func:`travel_matrix` first shrinks the graph for the given points (dead-end branches
+and chains without points go, :mod:`maltid.network.reduce`; no fastest path changes),
+then runs scipy's compiled Dijkstra (``scipy.sparse.csgraph``) on travel time from every
+distinct source node and reads the length along each fastest path from the predecessor
+trees by pointer doubling (vectorised, ``O(log depth)`` passes; edge lengths looked up
+in a sparse matrix in compiled code).
 
 Memory: ``time_s`` and ``distance_m`` are n×n float32, 8·n² bytes together (8 MB for
 n=1000, 32 MB for n=2000); the Dijkstra runs in float64 in blocks of sources so its
@@ -37,6 +40,7 @@ import hashlib
 import json
 import logging
 import os
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,13 +48,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
+import numpy.typing as npt
+from scipy.sparse import csr_array, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from maltid._io import atomic_path
 from maltid.errors import NetworkError
 from maltid.network.cache import default_cache_dir
 from maltid.network.paths import path_coords, route_coords
+from maltid.network.reduce import EdgeList, dedup_edges, reduce_for_points
 from maltid.network.road import RoadGraph, RoadNetwork
 
 # path_coords and route_coords live in maltid.network.paths; they stay importable from
@@ -118,63 +124,50 @@ class TravelMatrix:
 
 
 @dataclass(frozen=True)
-class _CSR:
-    node_ids: np.ndarray  # int64, position -> OSM id
-    position: dict[int, int]
-    time_s: Any  # csr_matrix of travel times
-    edge_keys: np.ndarray  # sorted u_pos * n + v_pos of the kept (fastest) edges
-    edge_length_m: np.ndarray  # length of those edges, same order
+class _Graph:
+    """A road graph as arrays: positions of the OSM nodes and the fastest edge per pair."""
+
+    node_ids: npt.NDArray[np.int64]  # position -> OSM id
+    position: dict[int, int]  # OSM id -> position
+    edges: EdgeList  # travel time (s) and length (m) per (u, v)
 
 
-_CSR_CACHE: dict[int, tuple[RoadGraph, _CSR]] = {}
+#: Per road graph, its array form (built on first use, dropped with the graph).
+_GRAPHS: weakref.WeakKeyDictionary[RoadGraph, _Graph] = weakref.WeakKeyDictionary()
 
 
-def _csr(net: RoadNetwork) -> _CSR:
-    """Compressed graph: per (u, v) the fastest parallel edge (time s, length m)."""
-    cached = _CSR_CACHE.get(id(net.graph))
-    if cached is not None and cached[0] is net.graph:
-        return cached[1]
+def _graph_arrays(net: RoadNetwork) -> _Graph:
+    """The network's graph as arrays (cached per graph object)."""
+    cached = _GRAPHS.get(net.graph)
+    if cached is not None:
+        return cached
     g = net.graph
     node_ids = np.fromiter(g.nodes, dtype=np.int64, count=g.number_of_nodes())
-    position = {int(n): i for i, n in enumerate(node_ids)}
-    m = g.number_of_edges()
-    u = np.empty(m, dtype=np.int64)
-    v = np.empty(m, dtype=np.int64)
-    t = np.empty(m, dtype=np.float64)
-    length = np.empty(m, dtype=np.float64)
-    for i, (a, b, d) in enumerate(g.edges(data=True)):
-        u[i] = position[a]
-        v[i] = position[b]
-        t[i] = d["travel_time"]
-        length[i] = d["length"]
+    position = {int(n): i for i, n in enumerate(node_ids.tolist())}
+    rows = [
+        (position[a], position[b], d["travel_time"], d["length"]) for a, b, d in g.edges(data=True)
+    ]
+    u = np.array([r[0] for r in rows], dtype=np.int64)
+    v = np.array([r[1] for r in rows], dtype=np.int64)
+    t = np.array([r[2] for r in rows], dtype=np.float64)
+    length = np.array([r[3] for r in rows], dtype=np.float64)
     if not (np.isfinite(t).all() and (t >= 0).all() and np.isfinite(length).all()):
         raise NetworkError(
             "road network has edges with missing, negative or infinite travel_time/length "
             "(fix: build it with maltid.network.build_network)"
         )
-    keep = u != v  # self-loops never lie on a fastest path
-    u, v, t, length = u[keep], v[keep], t[keep], length[keep]
-    n = len(node_ids)
-    key = u * n + v
-    order = np.lexsort((length, t, key))  # by pair, then fastest, then shortest
-    key, t, length = key[order], t[order], length[order]
-    first = np.ones(key.size, dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    key, t, length = key[first], t[first], length[first]
-    mat = csr_matrix(
-        (np.maximum(t, _MIN_EDGE_TIME_S), (key // n, key % n)), shape=(n, n), dtype=np.float64
-    )
-    out = _CSR(node_ids, position, mat, key, length)
-    _CSR_CACHE.clear()  # keep one graph at a time
-    _CSR_CACHE[id(net.graph)] = (net.graph, out)
+    out = _Graph(node_ids, position, dedup_edges(len(node_ids), u, v, t, length))
+    _GRAPHS[net.graph] = out
     return out
 
 
-def _path_lengths(pred: np.ndarray, csr: _CSR) -> np.ndarray:
+def _path_lengths(pred: npt.NDArray[np.int32], edge_length_m: csr_array) -> npt.NDArray[np.float64]:
     """Length (m) along the predecessor trees, for every node, by pointer doubling.
 
-    ``pred`` is k×N from scipy (``-9999`` at the source and unreachable nodes). Rows are
-    processed in chunks of about :data:`_DOUBLING_ELEMENTS` so the gathers stay in cache.
+    ``pred`` is k×N from scipy (``-9999`` at the source and unreachable nodes);
+    ``edge_length_m`` is the N×N sparse matrix of edge lengths, read at each (parent,
+    node) pair in compiled code. Rows are processed in chunks of about
+    :data:`_DOUBLING_ELEMENTS` so the gathers stay in cache.
     """
     k, n = pred.shape
     out = np.empty((k, n), dtype=np.float64)
@@ -183,15 +176,14 @@ def _path_lengths(pred: np.ndarray, csr: _CSR) -> np.ndarray:
     for start in range(0, k, step):
         parent = pred[start : start + step].astype(np.int64)
         rows = parent.shape[0]
-        root = parent < 0
-        parent[root] = np.broadcast_to(cols, parent.shape)[root]  # roots point to themselves
-        pos = np.searchsorted(csr.edge_keys, (parent * n + cols).ravel())
-        np.minimum(pos, csr.edge_keys.size - 1, out=pos)
-        dist = csr.edge_length_m[pos]
-        dist[root.ravel()] = 0.0
+        root = (parent < 0).ravel()
+        child = np.broadcast_to(cols, parent.shape).ravel()
+        parent = parent.ravel()
+        parent[root] = child[root]  # roots point to themselves
+        dist = np.asarray(edge_length_m[parent, child], dtype=np.float64)
+        dist[root] = 0.0
         # flat int32 pointers: one 1-D gather per array and pass
-        flat = (parent + (np.arange(rows, dtype=np.int64) * n)[:, None]).ravel()
-        flat = flat.astype(np.int32)
+        flat = (parent + np.repeat(np.arange(rows, dtype=np.int64) * n, n)).astype(np.int32)
         while True:
             grand = flat.take(flat)
             if np.array_equal(grand, flat):
@@ -255,20 +247,35 @@ def _write_matrix_cache(
         logger.warning("could not write the travel matrix cache %s (%s); continuing", path, exc)
 
 
-def _compute(csr: _CSR, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """n×n fastest time (s) and its length (m), float32, between graph positions ``pos``."""
+def _compute(
+    graph: _Graph, pos: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """n×n fastest time (s) and its length (m), float32, between graph positions ``pos``.
+
+    The graph is first reduced for the points (:mod:`maltid.network.reduce`); one
+    Dijkstra per distinct source node then runs on the smaller graph.
+    """
     n_pts = pos.size
-    uniq, inverse = np.unique(pos, return_inverse=True)
-    n_graph = len(csr.node_ids)
-    block = max(1, _BLOCK_ELEMENTS // max(n_graph, 1))
+    kept = np.zeros(graph.edges.n, dtype=bool)
+    kept[pos] = True
+    edges, new_index = reduce_for_points(graph.edges, kept)
+    rpos = new_index[pos]
+    mat = csr_matrix(
+        (np.maximum(edges.time_s, _MIN_EDGE_TIME_S), (edges.u, edges.v)),
+        shape=(edges.n, edges.n),
+        dtype=np.float64,
+    )
+    lengths_m = csr_array((edges.length_m, (edges.u, edges.v)), shape=(edges.n, edges.n))
+    uniq, inverse = np.unique(rpos, return_inverse=True)
+    block = max(1, _BLOCK_ELEMENTS // max(edges.n, 1))
     row_time = np.empty((uniq.size, n_pts), dtype=MATRIX_DTYPE)
     row_dist = np.empty((uniq.size, n_pts), dtype=MATRIX_DTYPE)
     for start in range(0, uniq.size, block):
         src = uniq[start : start + block]
-        dist_t, pred = dijkstra(csr.time_s, directed=True, indices=src, return_predecessors=True)
-        lengths = _path_lengths(pred, csr)
-        row_time[start : start + src.size] = dist_t[:, pos]
-        row_dist[start : start + src.size] = lengths[:, pos]
+        dist_t, pred = dijkstra(mat, directed=True, indices=src, return_predecessors=True)
+        lengths = _path_lengths(pred, lengths_m)
+        row_time[start : start + src.size] = dist_t[:, rpos]
+        row_dist[start : start + src.size] = lengths[:, rpos]
         del dist_t, pred, lengths
     time_s = row_time[inverse]
     del row_time
@@ -353,9 +360,9 @@ def travel_matrix(
         time_s, distance_m = cached
         logger.info("loaded %d×%d travel matrix from cache %s", n_pts, n_pts, cache_file)
     else:
-        csr = _csr(net)
-        pos = np.array([csr.position[int(nd)] for nd in node_arr], dtype=np.int64)
-        time_s, distance_m = _compute(csr, pos)
+        graph = _graph_arrays(net)
+        pos = np.array([graph.position[int(nd)] for nd in node_arr.tolist()], dtype=np.int64)
+        time_s, distance_m = _compute(graph, pos)
         if cache_file is not None:
             _write_matrix_cache(cache_file, key, node_arr, time_s, distance_m)
 
