@@ -35,7 +35,11 @@ def test_reach_matches_the_routing_hot_holding_rule() -> None:
     assert rch.allowed.tolist() == [[False, True]]
     assert np.allclose(rch.one_way_s[0], [t[1], t[0]])
     plan = models.solve_model(sc.model("hot7"), ctx)
-    served = {s for day in plan.days for r in day.plan.routes for s in r.stop_ids}
+    own = {s for day in plan.days if not day.fallback for r in day.plan.routes for s in r.stop_ids}
     # routing agrees with reach: the 28-minute stop is served hot, the 31-minute one is not
-    assert served == {"inside"}
-    assert plan.unserved["beyond"].endswith("[hot_holding]")
+    # (it gets the fallback's chilled boxes instead)
+    assert own == {"inside"}
+    assert plan.outcomes["inside"].outcome == "served"
+    beyond = plan.outcomes["beyond"]
+    assert (beyond.outcome, beyond.reason_code) == ("fallback", "hot_holding")
+    assert dict(plan.unserved) == {}

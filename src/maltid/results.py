@@ -14,11 +14,17 @@ if TYPE_CHECKING:
     from maltid.routing import RoutingPlan
 
 __all__ = [
+    "OUTCOMES",
     "DayPlan",
     "KitchenWeek",
     "LocalDelivery",
+    "RecipientOutcome",
     "WeekPlan",
 ]
+
+#: What a model does for a recipient: its own mode serves them, the fallback (chilled
+#: boxes from the central kitchen) does, or nobody can (no road connection).
+OUTCOMES = ("served", "fallback", "unserved")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,10 @@ class DayPlan:
     chilled_days_kept : Mapping[str, float]
         Stop id -> mean days the chilled meals of the visit are kept at home before they
         are eaten (0 = eaten on the delivery day).
+    fallback : bool
+        True for the fallback's rounds (chilled boxes from the central kitchen for whom
+        the model's own mode cannot serve); their km, hours, meals and costs belong to the
+        model's totals and, separately, to its fallback cost.
 
     Notes
     -----
@@ -59,6 +69,7 @@ class DayPlan:
     fresh_meals: Mapping[str, int] = field(default_factory=dict)
     chilled_meals: Mapping[str, int] = field(default_factory=dict)
     chilled_days_kept: Mapping[str, float] = field(default_factory=dict)
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,8 +115,61 @@ class LocalDelivery:
 
 
 @dataclass(frozen=True)
+class RecipientOutcome:
+    """What one model does for one recipient in the week.
+
+    Attributes
+    ----------
+    recipient_id : str
+    outcome : {"served", "fallback", "unserved"}
+        ``served``: by the model's own mode; ``fallback``: by chilled boxes from the
+        central kitchen because the own mode cannot; ``unserved``: no vehicle can reach
+        the recipient at all (no road connection; the same in every model).
+    reason_code : str
+        Empty when served; else a routing reason code (``maltid.routing.UNSERVED_CODES``:
+        ``hot_holding``, ``capacity``, ``window``, ``shift``, ``dropped``,
+        ``no_vehicles``, ``unreachable``).
+    reason : str
+        The reason in words (English), with the weekdays.
+    days : tuple of int
+        Weekdays (0 = Monday) on which the own mode would have delivered and cannot
+        (empty when served).
+    """
+
+    recipient_id: str
+    outcome: str
+    reason_code: str = ""
+    reason: str = ""
+    days: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class WeekPlan:
-    """A delivery model's plan for one week: kitchens, solved days and who gets what."""
+    """A delivery model's plan for one week: kitchens, solved days and who gets what.
+
+    Attributes
+    ----------
+    assignment : Mapping[str, str]
+        Recipient id -> the kitchen that cooks their meals (the central kitchen for the
+        fallback's recipients).
+    unserved : Mapping[str, str]
+        Recipient id -> reason, for outcome ``unserved`` only (no road connection).
+    outcomes : Mapping[str, RecipientOutcome]
+        Every recipient of the scenario -> its outcome (served / fallback / unserved).
+    vehicles_needed : Mapping[str, int]
+        Kitchen id -> vans it needs (the most routes on one weekday, own rounds and
+        fallback rounds of that day together; a van drives one route a day).
+    fallback_meals_per_week : float
+        Meals a week delivered by the fallback (chilled, reheated; counted in the central
+        kitchen's ``meals_chilled_per_week`` too).
+    chilled_deliveries_asked_per_week : int
+        Chilled deliveries a week the model asked for (``central_chilled``'s
+        ``deliveries_per_week``; for the fallback, that of the scenario's chilled model or
+        the schema default); 0 when the plan has no chilled boxes.
+    chilled_deliveries_per_week : int
+        Chilled deliveries a week actually planned: raised above the asked number when
+        the shelf life or the chilled van capacity requires it (0 when none).
+    """
 
     model: str
     kind: str
@@ -114,3 +178,8 @@ class WeekPlan:
     assignment: Mapping[str, str]  # recipient id -> kitchen id
     unserved: Mapping[str, str]  # recipient id -> reason
     local_deliveries: tuple[LocalDelivery, ...] = ()
+    outcomes: Mapping[str, RecipientOutcome] = field(default_factory=dict)
+    vehicles_needed: Mapping[str, int] = field(default_factory=dict)
+    fallback_meals_per_week: float = 0.0
+    chilled_deliveries_asked_per_week: int = 0
+    chilled_deliveries_per_week: int = 0

@@ -50,8 +50,15 @@ def _cheap(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _served(result: Any) -> set[str]:
-    return {rid for day in result.plan.days for route in day.plan.routes for rid in route.stop_ids}
+def _served(result: Any, *, fallback: bool = False) -> set[str]:
+    """Stops routed by the model's own rounds (or, ``fallback``, by the fallback's)."""
+    return {
+        rid
+        for day in result.plan.days
+        if day.fallback == fallback
+        for route in day.plan.routes
+        for rid in route.stop_ids
+    }
 
 
 def test_vehicle_smaller_than_one_recipients_meals_names_the_recipient(tmp_path: Path) -> None:
@@ -63,23 +70,30 @@ def test_vehicle_smaller_than_one_recipients_meals_names_the_recipient(tmp_path:
             ]
         )
     )
-    # hot rounds carry 1 meal (R_stor needs 2 a day), chilled rounds 10 (R_stor needs 14)
+    # hot rounds carry 1 meal (R_stor needs 2 a day), chilled rounds 7 (the shelf life
+    # raises the weekly box to two deliveries, Mon + Thu: R_stor needs 8 on Thursday)
     data["fleet"]["vehicle_capacity_meals"] = 1
-    data["fleet"]["chilled_vehicle_capacity_meals"] = 10
+    data["fleet"]["chilled_vehicle_capacity_meals"] = 7
     data["kitchens"][0]["vehicles"] = 8  # enough one-meal vehicles for everyone else
     rows = [*h.RECIPIENTS, BIG]
     toml = h.write_scenario(tmp_path, data=data, csv_text=h.recipients_csv(rows))
     comparison, _ = _compare_logged(toml)
-    needs = {"varm": "2 meals", "kyld": "14 meals"}
+    needs = {"varm": "2 meals", "kyld": "8 meals"}
     for name, result in comparison.results.items():
-        assert set(result.plan.unserved) == {BIG[0]}, (name, dict(result.plan.unserved))
-        reason = result.plan.unserved[BIG[0]]
-        assert needs[name] in reason and "capacity" in reason, reason
+        plan = result.plan
+        # the own mode cannot carry R_stor: the fallback does (three chilled deliveries a
+        # week fit the van), nobody is unserved
+        assert dict(plan.unserved) == {}, (name, dict(plan.unserved))
+        big = plan.outcomes[BIG[0]]
+        assert (big.outcome, big.reason_code) == ("fallback", "capacity"), big
+        assert needs[name] in big.reason, big.reason  # the code above says "capacity"
+        others = {o.outcome for rid, o in plan.outcomes.items() if rid != BIG[0]}
+        assert others == {"served"}, name
         assert _served(result) == {r[0] for r in h.RECIPIENTS}, name
-        assert any(BIG[0] in n and name in n and "capacity" in n for n in comparison.notes)
+        assert _served(result, fallback=True) == {BIG[0]}, name
+        assert plan.chilled_deliveries_per_week == (3 if name == "varm" else 2), name
     table = comparison.table.set_index("model")
-    assert (table["recipients_unserved"] == 1).all()
-    assert (table["recipients_served"] == len(h.RECIPIENTS)).all()
+    assert (table["recipients_unserved"] == 0).all()
 
 
 def test_windows_shorter_than_service_or_unreachable_name_the_recipient(tmp_path: Path) -> None:
@@ -107,10 +121,12 @@ def test_windows_shorter_than_service_or_unreachable_name_the_recipient(tmp_path
         if "R02" in route.stop_ids
     ]
     assert arrivals and all(11 * 3600 <= a <= 11 * 3600 + 120 for a in arrivals), arrivals
-    # the window nobody can reach: unserved, the reason says window
-    assert set(result.plan.unserved) == {"R04"}, dict(result.plan.unserved)
-    assert "window" in result.plan.unserved["R04"]
-    assert any("R04" in n and "window" in n for n in comparison.notes), comparison.notes
+    # the window nobody can reach: the fallback's chilled boxes, the reason says window
+    assert dict(result.plan.unserved) == {}
+    r04 = result.plan.outcomes["R04"]
+    assert (r04.outcome, r04.reason_code) == ("fallback", "window"), r04
+    assert "window" in r04.reason
+    assert _served(result, fallback=True) == {"R04"}
 
 
 def _zero_vehicles_scenario(folder: Path) -> Path:
@@ -131,12 +147,16 @@ def test_zero_vehicles_every_recipient_unserved_with_reason(tmp_path: Path) -> N
         ), warnings
     ids = {r[0] for r in h.RECIPIENTS}
     for name, result in comparison.results.items():
-        assert set(result.plan.unserved) == ids, name
-        assert all("no vehicles" in why for why in result.plan.unserved.values())
+        # a cap of 0 vans: the own mode serves nobody, the fallback (sized) everyone
+        plan = result.plan
+        assert dict(plan.unserved) == {}, name
+        assert {o.outcome for o in plan.outcomes.values()} == {"fallback"}, name
+        assert set(plan.outcomes) == ids, name
+        assert all("no vehicles" in o.reason for o in plan.outcomes.values()), name
         assert not _served(result), name
+        assert _served(result, fallback=True) == ids, name
     table = comparison.table.set_index("model")
-    assert (table["recipients_served"] == 0).all()
-    assert (table["recipients_unserved"] == len(ids)).all()
+    assert (table["recipients_unserved"] == 0).all()
     assert table["total_cost_sek_per_week"].notna().all()
 
 
@@ -163,6 +183,6 @@ def test_zero_vehicles_through_the_cli(tmp_path: Path) -> None:
     flat = " ".join(err.split())  # rich wraps long log lines
     assert "kitchen 'central' has no vehicles" in flat, err
     table = pd.read_csv(out / "scenario" / "comparison.csv")
-    assert (table["recipients_unserved"] == len(h.RECIPIENTS)).all()
+    assert (table["recipients_unserved"] == 0).all()  # the fallback serves everyone
     report = (out / "scenario" / "report.html").read_text(encoding="utf-8")
     assert "no vehicles" in report

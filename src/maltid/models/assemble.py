@@ -1,8 +1,27 @@
-"""Turn a model's week of visits into a :class:`~maltid.results.WeekPlan`.
+"""Turn a model's week of visits into a :class:`~maltid.results.WeekPlan`, fallback included.
 
 For every model the week is first written out day by day (which kitchen visits whom
 with how many meals); days whose content is identical are then solved ONCE and weighted
 by the number of days (:attr:`maltid.results.DayPlan.days`).
+
+Same people, same meals in every model: every recipient of the scenario ends with one
+outcome (:class:`maltid.results.RecipientOutcome`):
+
+* ``unserved``: no road connection between the recipient and the central kitchen (in
+  either direction; :attr:`ModelContext.no_road`) -- the same in every model; they are
+  left out of every round;
+* ``fallback``: the model's own mode cannot serve them on some day (beyond the
+  hot-holding limit, a van too small for their meals, a window nobody reaches, a capped
+  fleet, the shift). They are taken out of the own rounds for the whole week (the
+  affected days are routed again, until every remaining stop is served) and get chilled
+  boxes from the central kitchen instead, routed like ``central_chilled`` for just
+  them, with a sized fleet (:mod:`maltid.models.boxes`: deliveries raised for the shelf
+  life and the chilled van capacity). Should even that fail for someone (a round trip
+  longer than the shift), they are ``unserved`` with the fallback's reason;
+* ``served``: by the model's own mode every day they eat.
+
+So the meals cooked (fresh + chilled, own + fallback) equal the meals asked by everyone
+who is not ``unserved``.
 """
 
 from __future__ import annotations
@@ -11,10 +30,16 @@ import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from maltid.models.boxes import (
+    box_week,
+    deliveries_needed,
+    fallback_deliveries_asked,
+    n_box_groups,
+)
 from maltid.models.context import ModelContext
-from maltid.models.dispatch import merge_plans, n_vehicles, route_kitchen_day
+from maltid.models.dispatch import merge_plans, route_kitchen_day, vehicle_cap
 from maltid.models.visits import Visit, WindowFor, day_label
-from maltid.results import DayPlan, KitchenWeek, LocalDelivery, WeekPlan
+from maltid.results import DayPlan, KitchenWeek, LocalDelivery, RecipientOutcome, WeekPlan
 from maltid.routing import RoutingPlan
 from maltid.scenario import KitchenSpec, Recipient
 
@@ -34,16 +59,19 @@ class KitchenRole:
 
     kitchen: KitchenSpec
     capacity_meals: int
-    n_vehicles: int
+    n_vehicles: int | None  # None: sized by the plan
     cooking_days: int
 
 
-def central_role(ctx: ModelContext, *, cooking_days: int, chilled: bool = False) -> KitchenRole:
-    """The central kitchen's role: hot capacity, or the chilled capacity per van."""
+def central_role(
+    ctx: ModelContext, *, cooking_days: int, chilled: bool = False, sized: bool = False
+) -> KitchenRole:
+    """The central kitchen's role: hot capacity, or the chilled capacity per van; its
+    vehicle cap (``sized``: none, the fallback's fleet)."""
     c = ctx.scenario.central_kitchen
     fleet = ctx.scenario.fleet
     cap = fleet.chilled_capacity_meals if chilled else fleet.vehicle_capacity_meals
-    return KitchenRole(c, int(cap), n_vehicles(ctx, c), cooking_days)
+    return KitchenRole(c, int(cap), None if sized else vehicle_cap(ctx, c), cooking_days)
 
 
 def hot_window(ctx: ModelContext) -> WindowFor:
@@ -80,6 +108,122 @@ def closed_kitchen(kitchen: KitchenSpec) -> KitchenWeek:
     )
 
 
+@dataclass
+class _Routed:
+    """A routed week: its day plans, meals (per kitchen and week) and who failed."""
+
+    days: list[DayPlan]
+    fresh: dict[str, float]
+    chilled: dict[str, float]
+    failed: dict[str, tuple[str, str]]  # recipient -> (code, reason with day label)
+
+
+def _route_week(
+    ctx: ModelContext,
+    week: Sequence[Mapping[str, Sequence[Visit]]],
+    roles: Mapping[str, KitchenRole],
+    *,
+    hot: bool,
+    fallback: bool = False,
+) -> _Routed:
+    """Group identical days and route each distinct day per kitchen."""
+    groups: dict[tuple[tuple[str, tuple[Visit, ...]], ...], list[int]] = {}
+    for d in range(7):
+        content = tuple(
+            (kid, tuple(sorted(week[d].get(kid, ()), key=lambda v: v.recipient_id)))
+            for kid in sorted(week[d])
+            if week[d].get(kid)
+        )
+        if content:
+            groups.setdefault(content, []).append(d)
+    out = _Routed([], {k: 0.0 for k in roles}, {k: 0.0 for k in roles}, {})
+    for content, days in sorted(groups.items(), key=lambda kv: kv[1][0]):
+        plans: list[RoutingPlan] = []
+        chilled_map: dict[str, int] = {}
+        kept_map: dict[str, float] = {}
+        fresh_map: dict[str, int] = {}
+        for kid, visits in content:
+            role = roles[kid]
+            plan = route_kitchen_day(
+                ctx, kid, visits, capacity_meals=role.capacity_meals, n_vehicles=role.n_vehicles
+            )
+            plans.append(plan)
+            served = set(plan.served_ids)
+            for v in visits:
+                fresh_map[v.recipient_id] = v.fresh_meals
+                if v.chilled_meals:
+                    chilled_map[v.recipient_id] = v.chilled_meals
+                    kept_map[v.recipient_id] = v.kept_days_sum / v.chilled_meals
+                if v.recipient_id in served:
+                    out.fresh[kid] += v.fresh_meals * len(days)
+                    out.chilled[kid] += v.chilled_meals * len(days)
+            for u in plan.unserved:
+                out.failed.setdefault(u.stop_id, (u.code, f"{day_label(days)}: {u.reason}"))
+        label = day_label(days)
+        if hot and chilled_map:
+            label += " (weekend meals chilled)"
+        if fallback:
+            label += " (fallback: chilled boxes)"
+        out.days.append(
+            DayPlan(
+                label=label,
+                days=len(days),
+                plan=merge_plans(plans),
+                hot=hot,
+                day_indices=tuple(days),
+                fresh_meals=types.MappingProxyType(fresh_map),
+                chilled_meals=types.MappingProxyType(chilled_map),
+                chilled_days_kept=types.MappingProxyType(kept_map),
+                fallback=fallback,
+            )
+        )
+    return out
+
+
+def _without(
+    week: Sequence[Mapping[str, Sequence[Visit]]], out: set[str]
+) -> list[dict[str, list[Visit]]]:
+    return [
+        {kid: [v for v in vs if v.recipient_id not in out] for kid, vs in day.items()}
+        for day in week
+    ]
+
+
+@dataclass
+class _Fallback:
+    routed: _Routed
+    asked: int
+    used: int
+
+
+def _fallback(ctx: ModelContext, recipients: Sequence[Recipient]) -> _Fallback | None:
+    """Chilled boxes from the central kitchen for ``recipients`` (sized fleet)."""
+    if not recipients:
+        return None
+    role = central_role(ctx, cooking_days=0, chilled=True, sized=True)
+    asked = fallback_deliveries_asked(ctx)
+    k = deliveries_needed(ctx, recipients, asked, capacity_meals=role.capacity_meals)
+    groups = n_box_groups(recipients, k, capacity_meals=role.capacity_meals, n_vehicles=None)
+    week = box_week(
+        ctx, recipients, deliveries_per_week=k, n_groups=groups, window=shift_window(ctx)
+    )
+    routed = _route_week(ctx, week, {role.kitchen.id: role}, hot=False, fallback=True)
+    return _Fallback(routed, asked, k)
+
+
+def _vehicles_needed(days: Sequence[DayPlan]) -> dict[str, int]:
+    """Kitchen -> the most routes it drives on one weekday (own and fallback rounds)."""
+    per_day: dict[tuple[str, int], int] = {}
+    for dp in days:
+        for r in dp.plan.routes:
+            for d in dp.day_indices:
+                per_day[(r.depot_id, d)] = per_day.get((r.depot_id, d), 0) + 1
+    need: dict[str, int] = {}
+    for (kid, _d), n in per_day.items():
+        need[kid] = max(need.get(kid, 0), n)
+    return dict(sorted(need.items()))
+
+
 def assemble(
     ctx: ModelContext,
     *,
@@ -91,81 +235,87 @@ def assemble(
     assignment: Mapping[str, str],
     local_deliveries: Sequence[LocalDelivery] = (),
     local_meals: Mapping[str, tuple[str, int]] | None = None,
+    chilled_deliveries: tuple[int, int] = (0, 0),
 ) -> WeekPlan:
-    """Group identical days, route each distinct day per kitchen, build the WeekPlan.
+    """Route the model's own week, move whom it cannot serve to the fallback, build the plan.
 
-    ``week[d]`` maps kitchen id -> visits by vehicle on day ``d``. ``local_meals``:
-    recipient -> (kitchen, fresh meals/week) for foot/bicycle/on_site recipients.
+    ``week[d]`` maps kitchen id -> visits on day ``d``. ``local_meals``: recipient ->
+    (kitchen, fresh meals/week) for foot/bicycle/on_site recipients.
+    ``chilled_deliveries``: (asked, planned) chilled deliveries a week of the own mode
+    (``central_chilled``); (0, 0) otherwise.
     """
-    groups: dict[tuple[tuple[str, tuple[Visit, ...]], ...], list[int]] = {}
-    for d in range(7):
-        content = tuple(
-            (kid, tuple(sorted(week[d].get(kid, ()), key=lambda v: v.recipient_id)))
-            for kid in sorted(week[d])
-            if week[d].get(kid)
-        )
-        if not content:
-            continue
-        groups.setdefault(content, []).append(d)
-
-    day_plans: list[DayPlan] = []
-    fresh: dict[str, float] = {k: 0.0 for k in roles}
-    chilled: dict[str, float] = {k: 0.0 for k in roles}
+    central = ctx.scenario.central_kitchen
+    by_id = {r.id: r for r in ctx.scenario.recipients}
+    visit_days: dict[str, set[int]] = {}
+    for d, day in enumerate(week):
+        for vs in day.values():
+            for v in vs:
+                visit_days.setdefault(v.recipient_id, set()).add(d)
+    no_road = ctx.no_road
+    failed: dict[str, tuple[str, str]] = {}
+    out: set[str] = set(no_road)
+    while True:
+        routed = _route_week(ctx, _without(week, out), roles, hot=hot)
+        new = {rid: f for rid, f in routed.failed.items() if rid not in out}
+        if not new:
+            break
+        failed.update(new)
+        out |= set(new)
+    fb = _fallback(ctx, [by_id[rid] for rid in sorted(failed)])
+    fb_failed = fb.routed.failed if fb is not None else {}
+    outcomes: dict[str, RecipientOutcome] = {}
     unserved: dict[str, str] = {}
-    for content, days in sorted(groups.items(), key=lambda kv: kv[1][0]):
-        plans: list[RoutingPlan] = []
-        chilled_map: dict[str, int] = {}
-        kept_map: dict[str, float] = {}
-        fresh_map: dict[str, int] = {}
-        for kid, visits in content:
-            role = roles[kid]
-            plan = route_kitchen_day(
-                ctx,
-                kid,
-                visits,
-                capacity_meals=role.capacity_meals,
-                n_vehicles=role.n_vehicles,
-            )
-            plans.append(plan)
-            served = set(plan.served_ids)
-            for v in visits:
-                fresh_map[v.recipient_id] = v.fresh_meals
-                if v.chilled_meals:
-                    chilled_map[v.recipient_id] = v.chilled_meals
-                    kept_map[v.recipient_id] = v.kept_days_sum / v.chilled_meals
-                if v.recipient_id in served:
-                    fresh[kid] += v.fresh_meals * len(days)
-                    chilled[kid] += v.chilled_meals * len(days)
-            for u in plan.unserved:
-                unserved.setdefault(u.stop_id, f"{day_label(days)}: {u.reason} [{u.code}]")
-        merged = merge_plans(plans)
-        label = day_label(days)
-        if hot and chilled_map:
-            label += " (weekend meals chilled)"
-        day_plans.append(
-            DayPlan(
-                label=label,
-                days=len(days),
-                plan=merged,
-                hot=hot,
-                day_indices=tuple(days),
-                fresh_meals=types.MappingProxyType(fresh_map),
-                chilled_meals=types.MappingProxyType(chilled_map),
-                chilled_days_kept=types.MappingProxyType(kept_map),
-            )
-        )
-    recips: dict[str, list[str]] = {k: [] for k in roles}
-    for rid, kid in sorted(assignment.items()):
-        if kid in recips:
-            recips[kid].append(rid)
+    for rid in sorted(by_id):
+        days = tuple(sorted(visit_days.get(rid, set())))
+        if rid in no_road:
+            code, why = "unreachable", no_road[rid]
+            reason = f"{day_label(days) or 'every day'}: {why}"
+            outcomes[rid] = RecipientOutcome(rid, "unserved", code, reason, days)
+            unserved[rid] = f"{reason} [{code}]"
+        elif rid in fb_failed:
+            code, why = fb_failed[rid]
+            own_code, own_why = failed[rid]
+            reason = f"{own_why} [{own_code}]; fallback (chilled boxes): {why}"
+            outcomes[rid] = RecipientOutcome(rid, "unserved", code, reason, days)
+            unserved[rid] = f"{reason} [{code}]"
+        elif rid in failed:
+            code, why = failed[rid]
+            outcomes[rid] = RecipientOutcome(rid, "fallback", code, why, days)
+        else:
+            outcomes[rid] = RecipientOutcome(rid, "served")
+    assign = dict(assignment)
+    for rid in failed:
+        assign[rid] = central.id
+    for rid in no_road:
+        assign[rid] = central.id
+    fresh, chilled = routed.fresh, routed.chilled
     for _rid, (kid, meals) in sorted((local_meals or {}).items()):
         fresh[kid] = fresh.get(kid, 0.0) + meals
+    days_ = list(routed.days)
+    fallback_meals = 0.0
+    asked, used = chilled_deliveries
+    cooking = {kid: role.cooking_days for kid, role in roles.items()}
+    if fb is not None:
+        days_ += fb.routed.days
+        fallback_meals = float(sum(fb.routed.chilled.values()))
+        chilled[central.id] = chilled.get(central.id, 0.0) + fallback_meals
+        fb_days = len({d for dp in fb.routed.days for d in dp.day_indices})
+        cooking[central.id] = max(cooking.get(central.id, 0), fb_days)
+        if used == 0:
+            asked, used = fb.asked, fb.used
+    roles_ = dict(roles)
+    if central.id not in roles_:
+        roles_[central.id] = central_role(ctx, cooking_days=cooking.get(central.id, 0))
+    recips: dict[str, list[str]] = {k: [] for k in roles_}
+    for rid, kid in sorted(assign.items()):
+        if kid in recips:
+            recips[kid].append(rid)
     kitchens = tuple(
         KitchenWeek(
             kitchen_id=kid,
             role=role.kitchen.role,
             open=True,
-            cooking_days_per_week=role.cooking_days,
+            cooking_days_per_week=cooking.get(kid, role.cooking_days),
             meals_fresh_per_week=float(fresh.get(kid, 0.0)),
             meals_chilled_per_week=float(chilled.get(kid, 0.0)),
             cost_per_meal_sek=float(role.kitchen.cost_per_meal_sek),
@@ -174,14 +324,19 @@ def assemble(
             delivery_mode=role.kitchen.delivery_mode,
             recipients=tuple(recips.get(kid, ())),
         )
-        for kid, role in roles.items()
+        for kid, role in roles_.items()
     )
     return WeekPlan(
         model=name,
         kind=kind,
         kitchens=kitchens,
-        days=tuple(day_plans),
-        assignment=types.MappingProxyType(dict(sorted(assignment.items()))),
-        unserved=types.MappingProxyType(dict(sorted(unserved.items()))),
-        local_deliveries=tuple(local_deliveries),
+        days=tuple(days_),
+        assignment=types.MappingProxyType(dict(sorted(assign.items()))),
+        unserved=types.MappingProxyType(unserved),
+        local_deliveries=tuple(ld for ld in local_deliveries if ld.recipient_id not in no_road),
+        outcomes=types.MappingProxyType(outcomes),
+        vehicles_needed=types.MappingProxyType(_vehicles_needed(days_)),
+        fallback_meals_per_week=fallback_meals,
+        chilled_deliveries_asked_per_week=int(asked),
+        chilled_deliveries_per_week=int(used),
     )

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
+import types
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from maltid.errors import InputError
 
 if TYPE_CHECKING:
     from maltid.network import TravelMatrix
+    from maltid.routing import SolverParams
     from maltid.scenario import KitchenSpec, Scenario, SolverSpec
 
 __all__ = ["ModelContext", "RoutingCache", "central_kitchen", "make_context"]
@@ -86,6 +91,34 @@ class ModelContext:
     def mix_max_evaluations(self) -> int | None:
         """Cap on open sets ``optimised_mix`` routes for real (``None``: 3 + 2 x candidates)."""
         return self.solver.mix_max_evaluations
+
+    @property
+    def routing_params(self) -> SolverParams:
+        """The routing backend's parameters (seed, limits in s); hashable (memo keys)."""
+        from maltid.routing import OrToolsParams
+
+        # TODO(scenario: SolverSpec.backend): params_for_backend(self.solver.backend, ...)
+        return OrToolsParams(
+            time_limit_s=self.time_limit_s, seed=self.seed, solution_limit=self.solution_limit
+        )
+
+    @functools.cached_property
+    def no_road(self) -> Mapping[str, str]:
+        """Recipients no vehicle can reach at all -> why: no finite road trip from the
+        central kitchen to them or back (the same in every model; they are unserved)."""
+        c = self.scenario.central_kitchen
+        t = np.asarray(self.matrix.time_s)
+        k = self.row(c.id)
+        out: dict[str, str] = {}
+        for r in sorted(self.scenario.recipients, key=lambda r: r.id):
+            j = self.row(r.id)
+            if not (np.isfinite(t[k, j]) and np.isfinite(t[j, k])):
+                out[r.id] = (
+                    f"no road connection between the central kitchen {c.id!r} and the "
+                    "recipient (fix: check the position; it snaps to a road cut off from "
+                    "the kitchens)"
+                )
+        return types.MappingProxyType(out)
 
     def row(self, point_id: str) -> int:
         """Row of ``point_id`` (kitchen or recipient id) in the travel matrix."""

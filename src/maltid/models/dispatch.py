@@ -8,10 +8,11 @@ solve is deterministic for the same inputs and seed).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import types
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +24,14 @@ from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle
 if TYPE_CHECKING:
     from maltid.scenario import KitchenSpec
 
-__all__ = ["merge_plans", "n_vehicles", "route_kitchen_day", "sectors"]
+__all__ = [
+    "SHORT_OF_VANS",
+    "first_fleet_guess",
+    "merge_plans",
+    "route_kitchen_day",
+    "sectors",
+    "vehicle_cap",
+]
 
 logger = logging.getLogger("maltid")
 
@@ -41,20 +49,27 @@ _STATUS_ORDER = (
 )
 
 
-def n_vehicles(ctx: ModelContext, kitchen: KitchenSpec) -> int:
-    """Vehicles at ``kitchen``: its own ``vehicles``, else ``fleet.vehicles_per_kitchen``."""
+#: Codes of stops a routing solve left out for lack of vehicles (more vans would help).
+SHORT_OF_VANS = ("dropped", "no_vehicles")
+#: Mean drive between two stops of a round assumed by the first fleet-size guess (s).
+_GUESS_LEG_S = 120.0
+
+
+def vehicle_cap(ctx: ModelContext, kitchen: KitchenSpec) -> int | None:
+    """Vehicles ``kitchen`` may use: its ``vehicles``, else ``fleet.vehicles_per_kitchen``;
+    ``None``: no cap, the fleet is sized by the plan (as many vans as it needs)."""
     v = kitchen.vehicles
-    return int(ctx.scenario.fleet.vehicles_per_kitchen if v is None else v)
+    return ctx.scenario.fleet.vehicles_per_kitchen if v is None else int(v)
 
 
 def _vehicles(
-    ctx: ModelContext, kitchen_id: str, *, capacity_meals: int, n: int
+    ctx: ModelContext, kitchen_id: str, *, capacity_meals: int, n: int, tag: str = ""
 ) -> tuple[Vehicle, ...]:
     fleet = ctx.scenario.fleet
     p = ctx.parameters
     return tuple(
         Vehicle(
-            id=f"{kitchen_id}/v{j + 1}",
+            id=f"{kitchen_id}/{tag}v{j + 1}",
             depot_index=0,
             capacity_meals=int(capacity_meals),
             cost_per_km_sek=float(p["cost_per_km_sek"]),
@@ -67,36 +82,94 @@ def _vehicles(
     )
 
 
+def _short(plan: RoutingPlan) -> list[str]:
+    return [u.stop_id for u in plan.unserved if u.code in SHORT_OF_VANS]
+
+
+def first_fleet_guess(ctx: ModelContext, visits: Sequence[Visit], capacity_meals: int) -> int:
+    """A first guess of the vans a day needs (>= 1, <= stops): by meals over the van's
+    capacity and by stops a van can serve within the hot-holding limit (hot days), the
+    delivery window and the shift, at ``service + 2 min`` a stop; plus one."""
+    if not visits:
+        return 0
+    fleet = ctx.scenario.fleet
+    meals = sum(v.demand_meals for v in visits)
+    by_meals = math.ceil(meals / max(1, capacity_meals))
+    limit_s = float(fleet.max_shift_s)
+    if any(v.hot for v in visits):
+        limit_s = min(limit_s, float(ctx.scenario.delivery.max_hot_holding_s))
+    window_s = max(v.window_end_s - v.window_start_s for v in visits)
+    limit_s = min(limit_s, window_s + float(fleet.service_s))
+    per_van = max(1, 1 + math.floor(limit_s / (float(fleet.service_s) + _GUESS_LEG_S)))
+    guess = max(by_meals, math.ceil(len(visits) / per_van)) + 1
+    return int(min(len(visits), guess))
+
+
+def _solve_sized(
+    ctx: ModelContext,
+    kitchen_id: str,
+    visits: Sequence[Visit],
+    *,
+    capacity_meals: int,
+    tag: str = "",
+) -> RoutingPlan:
+    """Solve with as many vans as the day needs: a first guess, doubled while stops are
+    left out for lack of vans (at most one van per stop). Every van used costs its fixed
+    cost, so the solver uses no more than pays."""
+    n = first_fleet_guess(ctx, visits, capacity_meals)
+    while True:
+        vans = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n, tag=tag)
+        plan = _solve_visits(ctx, kitchen_id, visits, vans)
+        if not _short(plan) or n >= len(visits):
+            return plan
+        n = min(len(visits), 2 * n)
+
+
 def route_kitchen_day(
     ctx: ModelContext,
     kitchen_id: str,
     visits: Sequence[Visit],
     *,
     capacity_meals: int,
-    n_vehicles: int,
+    n_vehicles: int | None,
 ) -> RoutingPlan:
-    """Solve one kitchen's day (its own vehicles) as a routing problem; memoised.
+    """Solve one kitchen's day as a routing problem (memoised); ``n_vehicles=None``: sized.
 
     The sub-matrix over the kitchen and its visits is cut from the context's matrix;
     stop ``hot`` follows the visit; the hot-holding limit is the scenario's.
 
     Days with more than ``ctx.max_stops_per_solve`` stops are split first (cluster
     first, route second) into the kitchen's fixed angular sectors (:func:`sectors`),
-    each with its share of the vehicles; each sector is solved on its own; vans a sector
-    leaves unused move to sectors that had to drop stops, which are solved again (up to
-    three rounds); the plans are merged. This bounds the size of every solve (a county's
-    central kitchen may have 2,000 stops a day) at the price of routes never crossing a
-    sector border.
+    each solved on its own. Nobody is lost to the split:
+
+    * sized fleet: each sector gets the vans it needs;
+    * capped fleet: each sector starts with its share of the vans; vans a sector leaves
+      unused move to sectors that had to leave stops out, which are solved again (up to
+      three rounds);
+    * repair: the stops still left out for lack of vans, over all sectors, are solved
+      together in one more problem (sized: with the vans they need; capped: with every
+      van no sector used).
+
+    The plans are merged. This bounds the size of every solve (a county's central
+    kitchen may have 2,000 stops a day).
     """
-    vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
     visits = sorted(visits, key=lambda v: v.recipient_id)
     max_stops = ctx.max_stops_per_solve
+    if n_vehicles is None:
+        if len(visits) <= max_stops:
+            return _solve_sized(ctx, kitchen_id, visits, capacity_meals=capacity_meals)
+        sector_of, _ = sectors(ctx, kitchen_id, None)
+        by_sector = _by_sector(visits, sector_of)
+        plans = {
+            k: _solve_sized(ctx, kitchen_id, vs, capacity_meals=capacity_meals, tag=f"s{k}")
+            for k, vs in by_sector.items()
+        }
+        return _repair(ctx, kitchen_id, visits, plans, capacity_meals=capacity_meals, spare=None)
+    vehicles = _vehicles(ctx, kitchen_id, capacity_meals=capacity_meals, n=n_vehicles)
     if len(visits) <= max_stops or len(vehicles) <= 1:
         return _solve_visits(ctx, kitchen_id, visits, vehicles)
     sector_of, shares = sectors(ctx, kitchen_id, len(vehicles))
-    by_sector: dict[int, list[Visit]] = {}
-    for v in visits:
-        by_sector.setdefault(sector_of[v.recipient_id], []).append(v)
+    by_sector = _by_sector(visits, sector_of)
     fleet: dict[int, list[Vehicle]] = {}
     first = 0
     for k, count in enumerate(shares):
@@ -108,7 +181,7 @@ def route_kitchen_day(
     # left unused by sectors that dropped nobody go, in sector order, to the sectors
     # that dropped stops, which are solved again (an unused van costs nothing).
     for _ in range(3):
-        needy = [k for k in active if any(u.code == "dropped" for u in plans[k].unserved)]
+        needy = [k for k in active if _short(plans[k])]
         spare: list[Vehicle] = []
         for k in list(fleet):
             if k in needy:
@@ -122,21 +195,64 @@ def route_kitchen_day(
             fleet[needy[j % len(needy)]].append(van)
         for k in needy:
             plans[k] = _solve_visits(ctx, kitchen_id, by_sector[k], fleet[k])
-    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(active))
-    return merge_plans([plans[k] for k in active])
+    used = {r.vehicle_id for p in plans.values() for r in p.routes}
+    spare_vans = [v for v in vehicles if v.id not in used]
+    return _repair(ctx, kitchen_id, visits, plans, capacity_meals=capacity_meals, spare=spare_vans)
+
+
+def _by_sector(visits: Sequence[Visit], sector_of: Mapping[str, int]) -> dict[int, list[Visit]]:
+    by_sector: dict[int, list[Visit]] = {}
+    for v in visits:
+        by_sector.setdefault(sector_of[v.recipient_id], []).append(v)
+    return dict(sorted(by_sector.items()))
+
+
+def _repair(
+    ctx: ModelContext,
+    kitchen_id: str,
+    visits: Sequence[Visit],
+    plans: Mapping[int, RoutingPlan],
+    *,
+    capacity_meals: int,
+    spare: Sequence[Vehicle] | None,
+) -> RoutingPlan:
+    """Merge the sector plans; first solve the stops they left out for lack of vans
+    together (``spare=None``: a sized fleet of its own; else the unused vans)."""
+    left = {sid for p in plans.values() for sid in _short(p)}
+    merged = [plans[k] for k in sorted(plans)]
+    logger.debug("%s: %d stops routed in %d sectors", kitchen_id, len(visits), len(plans))
+    if not left or (spare is not None and not spare):
+        return merge_plans(merged)
+    redo = [v for v in visits if v.recipient_id in left]
+    if spare is None:
+        fix = _solve_sized(ctx, kitchen_id, redo, capacity_meals=capacity_meals, tag="r")
+    else:
+        fix = _solve_visits(ctx, kitchen_id, redo, spare)
+    rescued = set(fix.served_ids)
+    logger.info(
+        "%s: repair pass re-inserted %d of %d stops the sectors left out",
+        kitchen_id,
+        len(rescued),
+        len(left),
+    )
+    kept = [
+        dataclasses.replace(p, unserved=tuple(u for u in p.unserved if u.stop_id not in left))
+        for p in merged
+    ]
+    return merge_plans([*kept, fix])
 
 
 def sectors(
-    ctx: ModelContext, kitchen_id: str, n_vehicles: int
+    ctx: ModelContext, kitchen_id: str, n_vehicles: int | None
 ) -> tuple[dict[str, int], list[int]]:
     """Fixed angular sectors around a kitchen over ALL the scenario's recipients.
 
-    ``ceil(recipients / max_stops_per_solve)`` sectors (at most one per vehicle) of about
-    equal meals (:func:`~maltid.models.visits.sweep_groups`), and the vehicles each gets:
-    one, the rest by meals (largest remainder; ties by sector). Both depend only on the
-    scenario, never on the day's visits, so a change in one village (a kitchen opened in
-    a flip of ``optimised_mix``) re-routes only that village's sector: the others are
-    memo hits.
+    ``ceil(recipients / max_stops_per_solve)`` sectors (capped fleet: at most one per
+    vehicle) of about equal meals (:func:`~maltid.models.visits.sweep_groups`), and, for a
+    capped fleet, the vehicles each gets: one, the rest by meals (largest remainder; ties
+    by sector; sized fleet: no shares). Both depend only on the scenario, never on the
+    day's visits, so a change in one village (a kitchen opened in a flip of
+    ``optimised_mix``) re-routes only that village's sector: the others are memo hits.
     """
     rs = sorted(ctx.scenario.recipients, key=lambda r: r.id)
     # the memo is shared by scenario variants (break-even): key on the recipients too
@@ -147,21 +263,25 @@ def sectors(
         return hit[0], hit[1]
     ids = [r.id for r in rs]
     weight = [float(max(max(meals_by_day(r.meals_per_week)), 1)) for r in rs]
-    n_groups = max(1, min(math.ceil(len(rs) / ctx.max_stops_per_solve), n_vehicles))
+    n_groups = max(1, math.ceil(len(rs) / ctx.max_stops_per_solve))
+    if n_vehicles is not None:
+        n_groups = max(1, min(n_groups, n_vehicles))
     kitchen = ctx.scenario.kitchen(kitchen_id)
     groups = sweep_groups(ids, angles_rad(kitchen, rs), weight, n_groups)
     groups = [g for g in groups if g]
-    w_of = dict(zip(ids, weight, strict=True))
-    g_weight = [sum(w_of[i] for i in g) for g in groups]
-    spare = n_vehicles - len(groups)
-    total = sum(g_weight) or 1.0
-    quota = [spare * w / total for w in g_weight]
-    shares = [1 + math.floor(q) for q in quota]
-    rest = n_vehicles - sum(shares)
-    by_remainder = sorted(range(len(groups)), key=lambda k: (math.floor(quota[k]) - quota[k], k))
-    for k in by_remainder[:rest]:
-        shares[k] += 1
     sector_of = {i: k for k, g in enumerate(groups) for i in g}
+    shares: list[int] = []
+    if n_vehicles is not None:
+        w_of = dict(zip(ids, weight, strict=True))
+        g_weight = [sum(w_of[i] for i in g) for g in groups]
+        spare = n_vehicles - len(groups)
+        total = sum(g_weight) or 1.0
+        quota = [spare * w / total for w in g_weight]
+        shares = [1 + math.floor(q) for q in quota]
+        rest = n_vehicles - sum(shares)
+        order = sorted(range(len(groups)), key=lambda k: (math.floor(quota[k]) - quota[k], k))
+        for k in order[:rest]:
+            shares[k] += 1
     ctx.routing_cache[key] = (sector_of, shares)
     return sector_of, shares
 
@@ -193,17 +313,8 @@ def _solve_visits(
         for k, v in enumerate(visits)
     )
     hold = float(ctx.scenario.delivery.max_hot_holding_s)
-    key = (
-        kitchen_id,
-        t.tobytes(),
-        d.tobytes(),
-        stops,
-        fleet_,
-        hold,
-        ctx.seed,
-        ctx.time_limit_s,
-        ctx.solution_limit,
-    )
+    params = ctx.routing_params
+    key = (kitchen_id, t.tobytes(), d.tobytes(), stops, fleet_, hold, params)
     hit = ctx.routing_cache.get(key)
     if isinstance(hit, RoutingPlan):
         return hit
@@ -215,12 +326,7 @@ def _solve_visits(
         max_hot_holding_s=hold,
         depot_ids={0: kitchen_id},
     )
-    plan = routing.solve(
-        problem,
-        time_limit_s=ctx.time_limit_s,
-        seed=ctx.seed,
-        solution_limit=ctx.solution_limit,
-    )
+    plan = routing.solve(problem, params)
     ctx.routing_cache[key] = plan
     return plan
 

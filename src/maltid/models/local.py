@@ -24,7 +24,7 @@ import numpy as np
 from maltid.errors import InputError
 from maltid.models.assemble import KitchenRole, assemble, central_role, closed_kitchen, hot_window
 from maltid.models.central import central_days_per_week
-from maltid.models.dispatch import n_vehicles
+from maltid.models.dispatch import vehicle_cap
 from maltid.models.reach import (
     Reach,
     assignment_cost_sek,
@@ -173,14 +173,15 @@ def _local_week(
     local_deliveries: list[LocalDelivery] = []
     local_meals: dict[str, tuple[str, int]] = {}
     fleet = ctx.scenario.fleet
+    no_road = ctx.no_road
     for k in open_kitchens:
-        mine = [r for r in recipients if assignment.get(r.id) == k.id]
+        mine = [r for r in recipients if assignment.get(r.id) == k.id and r.id not in no_road]
         mode = delivery_mode(k)
         if k.role == "central":
             roles[k.id] = central_role(ctx, cooking_days=central_days)
             vis = central_hot_visits(mine, k.id, days_per_week=central_days, window_for=window_for)
         else:
-            roles[k.id] = KitchenRole(k, int(fleet.vehicle_capacity_meals), n_vehicles(ctx, k), 7)
+            roles[k.id] = KitchenRole(k, int(fleet.vehicle_capacity_meals), vehicle_cap(ctx, k), 7)
             if mode != "car":
                 for r in mine:
                     i, j = fac_index[k.id], rec_index[r.id]
