@@ -191,7 +191,7 @@ def test_issue_example_validates_with_shared_osm(tmp_path: Path) -> None:
     assert s.fleet.max_shift_s == 240 * 60.0
     # Not given in the TOML: None, so the cost model's sourced default applies.
     assert s.fleet.fixed_cost_sek_per_vehicle_day is None
-    assert s.fleet.chilled_capacity_meals == 40
+    assert s.fleet.chilled_capacity_meals == 120  # DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS
     assert s.delivery.lunch_window_s == (11 * 3600, 13 * 3600 + 1800)
     assert s.delivery.max_hot_holding_s == 90 * 60.0
     assert [m.kind for m in s.models] == [

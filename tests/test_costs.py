@@ -13,6 +13,7 @@ from maltid import costs
 from maltid.errors import InputError, ScenarioError
 from maltid.results import DayPlan, KitchenWeek, LocalDelivery, WeekPlan
 from maltid.routing import Route, RoutingPlan, Unserved
+from maltid.scenario import Scenario
 
 PARAMS = {
     "cost_per_km_sek": 2.5,
@@ -26,6 +27,15 @@ PARAMS = {
     "cycling_speed_kph": 15.0,
     "local_delivery_staff_cost_per_hour_sek": 240.0,
     "chilled_days_cooked_before_delivery": 1.0,
+    # the lines of issue 13, neutral here; each has its own hand-computed test below
+    "fixed_cost_sek_per_vehicle_week": 740.0,
+    "driver_loading_min_per_route": 0.0,
+    "driver_min_paid_min_per_route_day": 0.0,
+    "central_fixed_share_of_meal_cost": 0.0,
+    "home_care_cost_per_hour_sek": 426.0,
+    "reheating_minutes_per_meal": 10.0,
+    "reheating_help_share_hot_meal": 1.0,
+    "reheating_help_share_other": 0.0,
 }
 DAY_S = 86400.0
 
@@ -145,7 +155,9 @@ MEALS = {"r1": 7, "r2": 7, "r3": 7, "r4": 5, "r5": 7}
 
 
 def test_weekly_outcome_every_field_by_hand(week: WeekPlan) -> None:
-    o = costs.weekly_outcome(week, parameters=PARAMS, recipients_meals=MEALS)
+    o = costs.weekly_outcome(
+        week, parameters=PARAMS, recipients_meals=MEALS, fixed_cost_basis="day"
+    )
     production = (14 + 7) * 80.0 + 5 * 90.0  # K3 has no meals
     packaging = 7 * 5.0
     fixed_kitchen = 1000.0 * 7 + 200.0 * 5  # K3 closed: not counted
@@ -188,6 +200,11 @@ def test_weekly_outcome_every_field_by_hand(week: WeekPlan) -> None:
         "recipients_served": 4,
         "recipients_unserved": 1,
         "vehicles_used_per_day_max": 1,
+        "vehicles_needed": 1,  # the two day plans have no weekdays: one van each
+        "reheating_cost_sek_per_week": 0.0,  # no hot_meal ids, other share 0
+        "central_fixed_cost_sek_per_week": 0.0,
+        "recipients_fallback": 0,
+        "fallback_cost_sek_per_week": 0.0,
     }
     row = o.as_row()
     assert set(row) == set(expected)
@@ -326,7 +343,9 @@ def test_total_is_sum_over_routes_and_kitchens(
         expected += (fresh + chilled) * cpm + chilled * params["chilled_packaging_sek_per_meal"]
         expected += fix * cdays if is_open else 0.0
     plan = WeekPlan("p", "k", tuple(kws), tuple(day_plans), {}, {})
-    o = costs.weekly_outcome(plan, parameters=params, recipients_meals=meals)
+    o = costs.weekly_outcome(
+        plan, parameters=params, recipients_meals=meals, fixed_cost_basis="day"
+    )
     assert o.total_cost_sek_per_week == pytest.approx(expected, rel=1e-9, abs=1e-6)
     parts = (
         o.production_cost_sek_per_week
@@ -336,6 +355,7 @@ def test_total_is_sum_over_routes_and_kitchens(
         + o.driver_cost_sek_per_week
         + o.vehicle_fixed_cost_sek_per_week
         + o.local_delivery_cost_sek_per_week
+        + o.reheating_cost_sek_per_week
     )
     assert o.total_cost_sek_per_week == pytest.approx(parts, rel=1e-12, abs=1e-9)
 
@@ -368,15 +388,29 @@ def test_default_parameters_have_unit_source_and_year() -> None:
         assert (
             "maltid assumption (order of magnitude); replace with the municipality's own figure"
             in p.source
-            or p.source.startswith(("Skatteverket:", "Miljöbarometern indicator K.H.B1.M"))
+            or p.source.startswith(
+                (
+                    "Skatteverket:",
+                    "Miljöbarometern indicator",
+                    "Running cost of a light van per km. No public Swedish",
+                    "Derived from Miljöbarometern/Miljöfordon Syd",
+                    "SKR, Ersättningssystem hemtjänst 2019",
+                    "Proxy: Sollentuna",
+                    "maltid assumption",
+                )
+            )
         ), name
+        assert p.source_sv and p.description_sv, name  # the Swedish report's texts
+        assert p.problem(p.value) is None, name  # every default lies within its bounds
     assert params["cost_per_km_sek"].value == 2.5
     assert set(costs.parameter_names()) == set(params)
     params.clear()  # a fresh dict: the cache is not affected
     assert costs.default_parameters()
 
 
-def _scenario(fleet: dict[str, object] | None = None, cost_table: dict[str, object] | None = None):
+def _scenario(
+    fleet: dict[str, object] | None = None, cost_table: dict[str, object] | None = None
+) -> Scenario:
     """A real (small) scenario built through the scenario loader's rules."""
     from maltid.scenario import Recipient, scenario_from_data
 
@@ -564,3 +598,201 @@ def test_bisection_stops_at_max_iter_unconverged() -> None:
     be = costs.bisect_break_even(lambda x: x - 0.3, 0.0, 1.0, tol=1e-12, max_iter=3)
     assert be.bracketed and not be.converged
     assert be.value is not None and abs(be.value - 0.3) < 0.2
+
+
+# ---- the lines of issue 13 (each by hand) -----------------------------------------------
+
+
+def test_driver_paid_time_is_at_least_the_minimum() -> None:
+    # a 60-min route with 10 min loading: 70 min, below a 120-min minimum -> 120 min
+    assert costs.driver_paid_s(3600.0, loading_min=10.0, min_paid_min=120.0) == 7200.0
+    # a 3-h route: 180 + 10 = 190 min, above the minimum
+    assert costs.driver_paid_s(10800.0, loading_min=10.0, min_paid_min=120.0) == 11400.0
+    assert costs.driver_paid_s(3600.0, loading_min=0.0, min_paid_min=0.0) == 3600.0
+
+
+def test_vehicles_needed_is_the_most_routes_on_one_weekday_per_kitchen() -> None:
+    r = {"a": 60.0}
+    hot = DayPlan(
+        "Mon-Fri",
+        5,
+        _plan(
+            [
+                _route("v1", "K1", r, departure_s=0.0, duration_s=600.0, distance_m=1e3),
+                _route("v2", "K1", {"b": 60.0}, departure_s=0.0, duration_s=600.0, distance_m=1e3),
+            ]
+        ),
+        True,
+        day_indices=(0, 1, 2, 3, 4),
+    )
+    friday = DayPlan(
+        "Fri chilled",
+        1,
+        _plan(
+            [
+                _route("v3", "K1", {"c": 60.0}, departure_s=0.0, duration_s=600.0, distance_m=1e3),
+                _route("v4", "K2", {"d": 60.0}, departure_s=0.0, duration_s=600.0, distance_m=1e3),
+            ]
+        ),
+        False,
+        day_indices=(4,),
+    )
+    plan = WeekPlan("m", "central_daily_hot", (), (hot, friday), {}, {})
+    # Friday at K1: 2 hot + 1 chilled route = 3 vans; K2: 1 van
+    assert costs.vehicles_needed(plan) == {"K1": 3, "K2": 1}
+    filled = WeekPlan("m", "central_daily_hot", (), (hot,), {}, {}, vehicles_needed={"K1": 5})
+    assert costs.vehicles_needed(filled) == {"K1": 5}  # the model's own count wins
+
+
+def test_fleet_fixed_cost_per_week_or_per_van_day() -> None:
+    kw = {"cost_sek_per_vehicle_week": 740.0, "cost_sek_per_vehicle_day": 250.0}
+    assert costs.fleet_fixed_cost_sek_per_week(vehicles=4, van_days=12, basis="week", **kw) == (
+        4 * 740.0
+    )
+    assert costs.fleet_fixed_cost_sek_per_week(vehicles=4, van_days=12, basis="day", **kw) == (
+        12 * 250.0
+    )
+    with pytest.raises(InputError, match="week"):
+        costs.fleet_fixed_cost_sek_per_week(vehicles=4, van_days=12, basis="month", **kw)
+
+
+def test_reheating_cost_by_hand() -> None:
+    got = costs.reheating_cost_sek_per_week(
+        {"a": 7.0, "b": 5.0, "c": 2.0},
+        {"a", "c"},
+        share_hot_meal=1.0,
+        share_other=0.5,
+        minutes_per_meal=10.0,
+        home_care_cost_per_hour_sek=426.0,
+    )
+    # meals helped: a 7 + c 2 (hot_meal, share 1) + b 5 x 0.5 = 11.5; x 10 min x 426 SEK/h
+    assert got == pytest.approx(11.5 * 10.0 / 60.0 * 426.0)
+    assert got == pytest.approx(816.5)
+
+
+def test_central_production_is_fixed_part_plus_marginal_part() -> None:
+    got = costs.central_production_cost_sek_per_week(
+        120.0, 200.0, cost_per_meal_sek=55.0, fixed_share=0.3
+    )
+    assert got == pytest.approx(0.3 * 55.0 * 200.0 + 0.7 * 55.0 * 120.0)
+    assert got == pytest.approx(7920.0)
+    # every meal cooked centrally: the full cost per meal, whatever the share
+    full = costs.central_production_cost_sek_per_week(
+        200.0, 200.0, cost_per_meal_sek=55.0, fixed_share=0.3
+    )
+    assert full == pytest.approx(200 * 55.0)
+
+
+def test_weekly_outcome_with_every_new_line_by_hand(week: WeekPlan) -> None:
+    params = dict(
+        PARAMS,
+        driver_loading_min_per_route=10.0,
+        driver_min_paid_min_per_route_day=120.0,
+        central_fixed_share_of_meal_cost=0.3,
+    )
+    o = costs.weekly_outcome(
+        week, parameters=params, recipients_meals=MEALS, hot_meal_ids={"r3", "r1"}
+    )
+    # drivers: the hot route (60 min + 10 loading < 120) is paid 120 min on 7 days; the
+    # chilled route (90 + 10 = 100 < 120) 120 min once -> 8 x 2 h
+    assert o.driver_hours_per_week == pytest.approx(16.0)
+    assert o.driver_cost_sek_per_week == pytest.approx(16.0 * 300.0)
+    # fleet: one van needed (week basis, the default) at 740 SEK/week
+    assert o.vehicles_needed == 1
+    assert o.vehicle_fixed_cost_sek_per_week == pytest.approx(740.0)
+    # central kitchen K1: 21 meals at 80 SEK; all recipients ask 33 meals a week
+    central = 0.3 * 80.0 * 33 + 0.7 * 80.0 * 21
+    assert o.central_fixed_cost_sek_per_week == pytest.approx(0.3 * 80.0 * 33)
+    assert o.production_cost_sek_per_week == pytest.approx(central + 5 * 90.0)
+    # reheating: r3's 7 chilled meals (hot_meal, share 1); r1 gets only hot meals
+    assert o.reheating_cost_sek_per_week == pytest.approx(7 * 10.0 / 60.0 * 426.0)
+    km_cost = (7 * 30.0 + 50.0) * 2.5
+    total = (
+        central
+        + 5 * 90.0
+        + 7 * 5.0  # packaging
+        + 1000.0 * 7
+        + 200.0 * 5  # kitchen fixed
+        + km_cost
+        + 16.0 * 300.0
+        + 740.0
+        + 1500.0 * 5 / 3600.0 * 240.0  # foot delivery
+        + 7 * 10.0 / 60.0 * 426.0
+    )
+    assert o.total_cost_sek_per_week == pytest.approx(total, rel=1e-12)
+
+
+def test_fallback_counts_and_cost_by_hand() -> None:
+    from maltid.results import RecipientOutcome
+
+    own = _route("v1", "K1", {"a": 600.0}, departure_s=0.0, duration_s=3600.0, distance_m=2e4)
+    fb = _route("v2", "K1", {"b": 1200.0}, departure_s=0.0, duration_s=7200.0, distance_m=6e4)
+    plan = WeekPlan(
+        model="hot",
+        kind="central_daily_hot",
+        kitchens=(
+            _kitchen(
+                "K1",
+                "central",
+                meals_fresh_per_week=7.0,
+                meals_chilled_per_week=7.0,
+                cost_per_meal_sek=50.0,
+            ),
+        ),
+        days=(
+            DayPlan("Mon-Sun", 7, _plan([own]), True, day_indices=tuple(range(7))),
+            DayPlan("Mon fallback", 1, _plan([fb]), False, day_indices=(0,), fallback=True),
+        ),
+        assignment={"a": "K1", "b": "K1"},
+        unserved={"c": "no road"},
+        outcomes={
+            "a": RecipientOutcome("a", "served"),
+            "b": RecipientOutcome("b", "fallback", "hot_holding", "too far"),
+            "c": RecipientOutcome("c", "unserved", "unreachable", "no road"),
+        },
+        fallback_meals_per_week=7.0,
+    )
+    params = dict(PARAMS, central_fixed_share_of_meal_cost=0.2)
+    o = costs.weekly_outcome(
+        plan,
+        parameters=params,
+        recipients_meals={"a": 7, "b": 7, "c": 7},
+        hot_meal_ids={"b"},
+        fixed_cost_basis="day",
+    )
+    assert (o.recipients_served, o.recipients_fallback, o.recipients_unserved) == (1, 1, 1)
+    # the fallback: its round (60 km x 2.5 + 2 h x 300 + 250 for the hired van-day), its 7
+    # meals at the marginal central cost (0.8 x 50) plus packaging 5, and b's reheating
+    # (hot_meal, 7 meals x 10 min x 426 SEK/h)
+    fallback = 60 * 2.5 + 2 * 300.0 + 250.0 + 7 * (0.8 * 50.0 + 5.0) + 7 * 10 / 60 * 426.0
+    assert o.fallback_cost_sek_per_week == pytest.approx(fallback, rel=1e-12)
+    assert o.reheating_cost_sek_per_week == pytest.approx(7 * 10 / 60 * 426.0)
+    # Monday: the own route and the fallback round at K1 -> 2 vans
+    assert o.vehicles_needed == 2
+
+
+def test_price_week_takes_meals_flags_and_basis_from_the_scenario() -> None:
+    scenario = _scenario({"fixed_cost_basis": "day"})
+    hot = _route("v", "central", {"r1": 600.0}, departure_s=0.0, duration_s=1800.0, distance_m=1e4)
+    plan = WeekPlan(
+        model="chilled",
+        kind="central_chilled",
+        kitchens=(_kitchen("central", "central", meals_chilled_per_week=7.0),),
+        days=(DayPlan("Mon", 1, _plan([hot]), False, day_indices=(0,)),),
+        assignment={"r1": "central"},
+        unserved={},
+    )
+    params = costs.parameters_for(scenario)
+    o = costs.price_week(plan, scenario)
+    # r1 is flagged hot_meal and gets 7 chilled meals: all need help at the defaults
+    assert o.reheating_cost_sek_per_week == pytest.approx(
+        7
+        * params["reheating_help_share_hot_meal"]
+        * params["reheating_minutes_per_meal"]
+        / 60.0
+        * params["home_care_cost_per_hour_sek"]
+    )
+    assert o.reheating_cost_sek_per_week > 0
+    assert o.vehicle_fixed_cost_sek_per_week == pytest.approx(
+        params["fixed_cost_sek_per_vehicle_day"]
+    )

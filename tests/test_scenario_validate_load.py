@@ -78,6 +78,10 @@ NUMBER_FIELDS: list[tuple[str | int, ...]] = [
     ("kitchens", 1, "delivery_radius_m"),
     ("network", "winter_speed_factor"),
     ("network", "snap_warn_m"),
+    ("delivery", "max_same_day_holding_min"),
+    ("delivery", "chilled_shelf_life_days"),
+    ("fleet", "fixed_cost_sek_per_vehicle_week"),
+    ("fleet", "chilled_vehicle_capacity_meals"),
 ]
 NUMBERS = st.sampled_from([-1.0, 0.0, 0.5, 1.0, 1.5, 2.0, 7.0, 1e9, -0.01])
 COST_NAMES = st.sampled_from([*default_parameters(), "cost_per_kilometre", "walking_speed"])
@@ -101,15 +105,23 @@ def mutated(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         if kind == "number":
             value = draw(NUMBERS)
             path = draw(st.sampled_from(NUMBER_FIELDS))
-            if path[-1] in ("vehicle_capacity_meals", "vehicles_per_kitchen") or path[-1] == (
-                "capacity_meals_per_day"
+            if path[-1] in (
+                "vehicle_capacity_meals",
+                "vehicles_per_kitchen",
+                "capacity_meals_per_day",
+                "chilled_shelf_life_days",
+                "chilled_vehicle_capacity_meals",
             ):
                 value = int(value) if math.isfinite(value) else value
             _set(data, path, value)
         elif kind == "cost":
             data.setdefault("costs", {})[draw(COST_NAMES)] = draw(NUMBERS)
         elif kind == "duplicate":
-            name = draw(st.sampled_from(["cost_per_km_sek", "co2_kg_per_km"]))
+            name = draw(
+                st.sampled_from(
+                    ["cost_per_km_sek", "co2_kg_per_km", "fixed_cost_sek_per_vehicle_week"]
+                )
+            )
             data.setdefault("costs", {})[name] = draw(NUMBERS)
         elif kind == "speed":
             data["network"]["speeds_kph"] = {"residential": draw(st.floats(-10, 300))}

@@ -26,8 +26,10 @@ from maltid.scenario.parameters import (
 )
 from maltid.scenario.recipients import read_recipients
 from maltid.scenario.schema import (
+    DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS,
     DEFAULT_DELIVERY_RADIUS_M,
     SPEED_RANGE_KPH,
+    WINTER_SPEED_FACTOR_MAX,
     AnalysisSpec,
     CentralChilled,
     CentralDailyHot,
@@ -44,10 +46,12 @@ from maltid.scenario.schema import (
 )
 
 __all__ = [
+    "DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS",
     "DEFAULT_DELIVERY_RADIUS_M",
     "FLEET_PARAMETER_NAMES",
     "MODEL_KINDS",
     "SPEED_RANGE_KPH",
+    "WINTER_SPEED_FACTOR_MAX",
     "AnalysisSpec",
     "CentralChilled",
     "CentralDailyHot",

@@ -285,7 +285,8 @@ def _resolve(value: Any, base_dir: Path | None) -> Any:
 def _warn_unservable(scenario: Scenario, file: str) -> None:
     """Log a warning for inputs that are valid but leave recipients unserved or late.
 
-    A kitchen delivering by car with no vehicles, and a personal delivery window shorter
+    A kitchen delivering by car capped at 0 vehicles (``None`` means a sized fleet, no
+    warning), and a personal delivery window shorter
     than the service time (min) at a stop, are allowed (they are scenario choices) but
     almost always a typo; the plan reports the consequences, this names the cause.
     """
@@ -299,8 +300,8 @@ def _warn_unservable(scenario: Scenario, file: str) -> None:
                 else "fleet.vehicles_per_kitchen = 0"
             )
             logger.warning(
-                "%s: kitchen %r has no vehicles (%s): the recipients it delivers to by car "
-                "will be unserved (fix: give it vehicles)",
+                "%s: kitchen %r has no vehicles (%s): what it would deliver by car goes "
+                "to the fallback (fix: give it vehicles, or leave the cap out to size the fleet)",
                 file,
                 k.id,
                 where,

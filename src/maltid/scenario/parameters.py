@@ -39,6 +39,7 @@ FLEET_PARAMETER_NAMES: tuple[str, ...] = (
     "driver_cost_per_hour_sek",
     "co2_kg_per_km",
     "fixed_cost_sek_per_vehicle_day",
+    "fixed_cost_sek_per_vehicle_week",
 )
 
 _FIELDS = ("value", "unit", "source", "year", "description")
@@ -69,6 +70,8 @@ class CostParameter:
         Largest allowed value (in ``unit``; default infinity; 1 for shares).
     minimum_exclusive : bool
         Whether ``minimum`` itself is excluded (e.g. a speed must be > 0).
+    source_sv, description_sv : str
+        The source and description in Swedish (for the Swedish report).
     """
 
     name: str
@@ -80,6 +83,8 @@ class CostParameter:
     minimum: float = 0.0
     maximum: float = math.inf
     minimum_exclusive: bool = False
+    source_sv: str = ""
+    description_sv: str = ""
 
     def problem(self, value: object) -> tuple[str, str] | None:
         """Return ``(message, fix)`` if ``value`` (in ``unit``) is not allowed, else ``None``.
@@ -136,6 +141,8 @@ def _load_defaults() -> tuple[CostParameter, ...]:
                 minimum=float(entry.get("minimum", 0.0)),
                 maximum=float(entry.get("maximum", math.inf)),
                 minimum_exclusive=bool(entry.get("minimum_exclusive", False)),
+                source_sv=str(entry.get("source_sv", "")),
+                description_sv=str(entry.get("description_sv", "")),
             )
         )
     return tuple(out)
@@ -201,7 +208,7 @@ def parameters_table(parameters: Mapping[str, float] | None = None) -> pd.DataFr
     -------
     pandas.DataFrame
         Columns ``parameter, value, default_value, overridden, unit, source, year,
-        description``.
+        description, source_sv, description_sv, minimum, maximum``.
     """
     import pandas as pd
 
@@ -218,6 +225,10 @@ def parameters_table(parameters: Mapping[str, float] | None = None) -> pd.DataFr
                 "source": p.source,
                 "year": p.year,
                 "description": p.description,
+                "source_sv": p.source_sv,
+                "description_sv": p.description_sv,
+                "minimum": p.minimum,
+                "maximum": p.maximum,
             }
         )
     return pd.DataFrame(rows)

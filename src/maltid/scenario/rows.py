@@ -62,6 +62,8 @@ ALIASES: dict[str, str] = {
     "hot_meal": "hot_meal",
     "hot": "hot_meal",
     "window_start": "window_start",
+    "window_sta": "window_start",  # a Shapefile cuts column names to 10 characters
+    "meals_per_": "meals_per_week",
     "window_end": "window_end",
     "x": "x",
     "y": "y",

@@ -18,8 +18,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from maltid.scenario._base import FROZEN, err, hhmm_field, parse_hhmm
 
 __all__ = [
+    "DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS",
     "DEFAULT_DELIVERY_RADIUS_M",
     "SPEED_RANGE_KPH",
+    "WINTER_SPEED_FACTOR_MAX",
     "AnalysisSpec",
     "CentralChilled",
     "CentralDailyHot",
@@ -46,6 +48,14 @@ DEFAULT_DELIVERY_RADIUS_M: dict[str, float] = {
 #: Allowed road speeds (km/h, inclusive): ``[network] speeds_kph`` and the road network's
 #: own speeds are checked against this one range.
 SPEED_RANGE_KPH: tuple[float, float] = (1.0, 150.0)
+
+#: Largest ``[network] winter_speed_factor`` (unitless; the range is (0, max]).
+WINTER_SPEED_FACTOR_MAX: float = 1.5
+
+#: Meals per van on chilled rounds when ``chilled_vehicle_capacity_meals`` is not given
+#: (boxes; the hot capacity if that is larger). maltid assumption: chilled boxes stack in
+#: insulated crates, so a light van carries about three hot rounds' worth.
+DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS: int = 120
 
 
 class Recipient(BaseModel):
@@ -167,7 +177,7 @@ class NetworkSpec(BaseModel):
     graphml: Path | None = None
     place: str | None = None
     bbox: tuple[float, float, float, float] | None = None
-    winter_speed_factor: float = Field(default=1.0, gt=0.0, le=1.5)
+    winter_speed_factor: float = Field(default=1.0, gt=0.0, le=WINTER_SPEED_FACTOR_MAX)
     speeds_kph: dict[str, float] = Field(default_factory=dict)
     snap_warn_m: float = Field(default=2000.0, gt=0.0)
 
@@ -352,8 +362,10 @@ class FleetSpec(BaseModel):
     ----------
     vehicle_capacity_meals : int
         Meals one vehicle carries on a hot round, > 0.
-    vehicles_per_kitchen : int
-        Vehicles at each kitchen unless the kitchen sets ``vehicles``, >= 0.
+    vehicles_per_kitchen : int or None
+        Cap on vehicles at each kitchen unless the kitchen sets ``vehicles`` (``None``, the
+        default: as many as the plan needs; each van used costs its fixed cost, so the
+        routing trades vans against km and hours), >= 0.
     cost_per_km_sek : float
         Running cost per km driven (SEK/km), >= 0.
     driver_cost_per_hour_sek : float
@@ -368,15 +380,30 @@ class FleetSpec(BaseModel):
         Longest route from departure to return (min), > 0.
     fixed_cost_sek_per_vehicle_day : float or None
         Fixed cost of each vehicle used on a day (SEK), >= 0 (``None``: the cost model's
-        default, see ``docs/cost-model.md``).
+        default, see ``docs/cost-model.md``); charged per van-day for hired vans and used
+        by the routing to weigh a van against km and hours.
+    fixed_cost_sek_per_vehicle_week : float or None
+        Fixed cost of each vehicle of an owned or leased fleet per week (SEK), >= 0
+        (``None``: the cost model's default).
+    fixed_cost_basis : {"week", "day"}
+        ``"week"`` (default): an owned or leased fleet, charged
+        ``fixed_cost_sek_per_vehicle_week`` for every vehicle needed (the most routes of a
+        kitchen on one weekday); ``"day"``: hired vans, charged
+        ``fixed_cost_sek_per_vehicle_day`` per van-day used.
     chilled_vehicle_capacity_meals : int or None
-        Meals per vehicle on chilled rounds (``None``: ``vehicle_capacity_meals``).
+        Meals per vehicle on chilled rounds (``None``: the larger of
+        :data:`DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS` and ``vehicle_capacity_meals``).
+
+    The four cost fields (``cost_per_km_sek``, ``driver_cost_per_hour_sek``,
+    ``co2_kg_per_km``, ``fixed_cost_sek_per_vehicle_*``) are cost parameters: their
+    bounds are the catalogue's (:mod:`maltid.scenario.parameters`), checked in
+    :mod:`maltid.scenario.rules`.
     """
 
     model_config = FROZEN
 
     vehicle_capacity_meals: int = Field(gt=0)
-    vehicles_per_kitchen: int = Field(ge=0)
+    vehicles_per_kitchen: int | None = Field(default=None, ge=0)
     cost_per_km_sek: float
     driver_cost_per_hour_sek: float
     co2_kg_per_km: float
@@ -384,6 +411,8 @@ class FleetSpec(BaseModel):
     shift_start: str
     max_shift_min: float = Field(gt=0.0)
     fixed_cost_sek_per_vehicle_day: float | None = None
+    fixed_cost_sek_per_vehicle_week: float | None = None
+    fixed_cost_basis: Literal["week", "day"] = "week"
     chilled_vehicle_capacity_meals: int | None = Field(default=None, gt=0)
 
     @field_validator("shift_start", mode="before")
@@ -410,11 +439,13 @@ class FleetSpec(BaseModel):
     def chilled_capacity_meals(self) -> int:
         """Return the meals per vehicle on chilled rounds (meals)."""
         c = self.chilled_vehicle_capacity_meals
-        return self.vehicle_capacity_meals if c is None else c
+        if c is None:
+            return max(self.vehicle_capacity_meals, DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS)
+        return c
 
 
 class DeliverySpec(BaseModel):
-    """The delivery rules: lunch window (HH:MM) and the hot-holding limit (min).
+    """The delivery rules: lunch window (HH:MM), holding limits (min), shelf life (days).
 
     Attributes
     ----------
@@ -422,12 +453,22 @@ class DeliverySpec(BaseModel):
         Hot meals arrive between these times, ``("HH:MM", "HH:MM")``.
     max_hot_holding_min : float
         Longest time from kitchen to plate for a hot meal (min), > 0.
+    max_same_day_holding_min : float
+        Longest time from kitchen to plate for a same-day meal that is not kept hot
+        (recipients with ``hot_meal = false``: cooked that day, eaten that day without
+        reheating help), min, > 0; default 180 (maltid assumption).
+    chilled_shelf_life_days : int
+        Days from cooking to the last chilled meal eaten, 1-14; default 5 (maltid
+        assumption; no fixed official number, see ``docs/scenario-format.md``). When the
+        asked chilled deliveries per week would break it, deliveries are raised.
     """
 
     model_config = FROZEN
 
     lunch_window: tuple[str, str]
     max_hot_holding_min: float = Field(gt=0.0)
+    max_same_day_holding_min: float = Field(default=180.0, gt=0.0)
+    chilled_shelf_life_days: int = Field(default=5, ge=1, le=14)
 
     @field_validator("lunch_window")
     @classmethod
@@ -451,6 +492,11 @@ class DeliverySpec(BaseModel):
     def max_hot_holding_s(self) -> float:
         """Return the hot-holding limit in seconds (s)."""
         return self.max_hot_holding_min * 60.0
+
+    @property
+    def max_same_day_holding_s(self) -> float:
+        """Return the holding limit of same-day meals not kept hot in seconds (s)."""
+        return self.max_same_day_holding_min * 60.0
 
 
 class CentralDailyHot(BaseModel):
@@ -524,6 +570,11 @@ class SolverSpec(BaseModel):
     max_stops_per_solve : int
         A kitchen's day with more stops is split into angular sectors of about equal
         meals, one routing solve each (count, >= 2; default 150).
+    backend : {"pyvrp", "ortools"}
+        Routing backend: ``"pyvrp"`` (default; PyVRP iterated local search, hot-holding
+        through release-time copies, ``docs/routing.md``) or ``"ortools"`` (OR-Tools
+        guided local search). ``solution_limit`` is then PyVRP iterations or OR-Tools
+        search solutions.
     """
 
     model_config = FROZEN
@@ -533,6 +584,7 @@ class SolverSpec(BaseModel):
     mix_max_evaluations: int | None = Field(default=None, ge=1)
     solution_limit: int | None = Field(default=None, ge=1)
     max_stops_per_solve: int = Field(default=150, ge=2)
+    backend: Literal["pyvrp", "ortools"] = "pyvrp"
 
 
 BreakEvenKind = Literal[
