@@ -1,10 +1,12 @@
-"""Benchmark maltid.routing (OR-Tools and PyVRP backends) against PyVRP on the Solomon VRPTW set.
+"""Benchmark maltid.routing (PyVRP and OR-Tools backends) against PyVRP on the Solomon VRPTW set.
 
 Three solvers per instance, one after the other in the same process, each with the same
 wall-clock time limit:
 
-* ``m-ortools``: maltid's routing core with its default backend (OR-Tools);
-* ``m-pyvrp``: maltid's routing core with ``backend="pyvrp"``;
+* ``m-pyvrp``: maltid's routing core with its default backend (PyVRP,
+  ``solve(problem, PyVrpParams(deterministic=False))``);
+* ``m-ortools``: maltid's routing core with the OR-Tools backend
+  (``solve(problem, OrToolsParams(deterministic=False))``);
 * ``ref-pyvrp``: PyVRP 0.14 called directly on the instance (the reference peer).
 
 Distance convention (CVRPLIB): d_ij = floor(10 * euclid_ij) / 10, travel time = distance,
@@ -17,19 +19,32 @@ vehicles). The gap is (ours - sol) / sol against the CVRPLIB ``.sol`` distance.
 maltid side: each customer is a ``Stop`` (1 distance unit = 1 m, 1 time unit = 1 s);
 each of the instance's vehicles is a ``Vehicle`` with ``cost_per_km_sek = 1000`` (cost =
 distance), no hourly or fixed cost, ``start_s`` = depot ready time and ``max_shift_s`` =
-depot due date - ready time; no hot-holding. ``solve(deterministic=False)`` uses the
-wall-clock time limit.
+depot due date - ready time; no hot-holding.
+
+``--hot-holding H`` (instance time units): every customer is hot with limit H from the
+vehicle's departure (service start at most H after leaving the depot; the return leg
+does not count). Only the two maltid backends run (PyVRP alone cannot model it); both
+get the same constrained instances, customers may be left unserved. The script checks
+every solution itself, hot-holding included: for each route it takes the latest
+departure that meets every window and the depot due date (service starts can only move
+later by less than the departure, so holding times are smallest there) and checks
+capacity, windows, holding and the fleet size from it. It prints per instance the
+customers served and the distance, then
+``hot_mean_cost_vs_ortools_pct=<x> hot_served=<default>/<ortools>/<customers>``: x is the
+mean of (default - OR-Tools) / OR-Tools distance over the instances where both serve the
+same number of customers.
 
 Usage::
 
     python benchmarks/bench_routing.py --instances C101,R101 --time-limit 10 --jobs 2
     python benchmarks/bench_routing.py --time-limit 30 --jobs 2 --jsonl /tmp/r.jsonl
     python benchmarks/bench_routing.py --summarise /tmp/a.jsonl /tmp/b.jsonl
+    python benchmarks/bench_routing.py --instances R101,R201 --time-limit 30 --hot-holding 90
 
 With ``--jobs N`` instances run in N processes; each solver then has one core.
-Last two lines: ``maltid_pyvrp_mean_gap_pct=<z>`` and then
+Last two lines: ``ortools_mean_gap_pct=<z>`` and then
 ``mean_gap_pct=<x> pyvrp_mean_gap_pct=<y>`` where x is maltid's default backend
-(OR-Tools) and y the reference PyVRP.
+(PyVRP) and y the reference PyVRP. The load average is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -48,7 +63,7 @@ from typing import Any
 
 import numpy as np
 
-from maltid.routing import RoutingProblem, Stop, Vehicle, solve
+from maltid.routing import OrToolsParams, PyVrpParams, RoutingProblem, Stop, Vehicle, solve
 
 CLASSES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
 
@@ -104,8 +119,8 @@ def load(name: str) -> Instance:
     )
 
 
-def to_routing_problem(inst: Instance) -> RoutingProblem:
-    """Solomon instance -> maltid RoutingProblem (distance-only cost)."""
+def to_routing_problem(inst: Instance, hot_holding: float | None = None) -> RoutingProblem:
+    """Solomon instance -> maltid RoutingProblem (distance-only cost), hot if ``hot_holding``."""
     n = inst.dist.shape[0]
     stops = tuple(
         Stop(
@@ -115,7 +130,7 @@ def to_routing_problem(inst: Instance) -> RoutingProblem:
             window_start_s=float(inst.ready[i]),
             window_end_s=float(inst.due[i]),
             service_s=float(inst.service[i]),
-            hot=False,
+            hot=hot_holding is not None,
         )
         for i in range(1, n)
     )
@@ -137,33 +152,58 @@ def to_routing_problem(inst: Instance) -> RoutingProblem:
         distance_m=inst.dist,
         stops=stops,
         vehicles=vehicles,
-        max_hot_holding_s=None,
+        max_hot_holding_s=hot_holding,
         depot_ids={0: "depot"},
     )
 
 
-def check_routes(inst: Instance, routes: list[list[int]]) -> tuple[float, list[str]]:
-    """Distance of the routes (customer numbers) and a list of violations."""
+def check_routes(
+    inst: Instance, routes: list[list[int]], hot_holding: float | None = None
+) -> tuple[float, list[str]]:
+    """Distance of the routes (customer numbers) and a list of violations.
+
+    Without ``hot_holding`` every customer must be served, each route departing at the
+    depot's ready time and returning by its due date. With it (maltid's model: a vehicle
+    leaves at or after the ready time, its shift is at most due - ready) customers may
+    be unserved, and each route departs at the latest time that meets every window:
+    service starts move later by no more than the departure, so holding times (service
+    start - departure) and the shift are smallest there; they must be at most
+    ``hot_holding`` and due - ready.
+    """
     errors: list[str] = []
     seen = [c for r in routes for c in r]
     n = inst.dist.shape[0]
-    if sorted(seen) != list(range(1, n)):
+    if hot_holding is None and sorted(seen) != list(range(1, n)):
         errors.append(f"customers served {len(seen)} (unique {len(set(seen))}) of {n - 1}")
+    if len(seen) != len(set(seen)) or not set(seen) <= set(range(1, n)):
+        errors.append("a customer is served twice or does not exist")
+    shift = float(inst.due[0] - inst.ready[0])
     total = 0.0
     for r in routes:
         if sum(int(inst.demand[c]) for c in r) > inst.capacity:
             errors.append(f"capacity exceeded on route {r[:3]}...")
-        now, prev = float(inst.ready[0]), 0
+        depart = float(inst.ready[0])
+        if hot_holding is not None and r:
+            # latest departure: the no-wait lead times bound it by each window end
+            lead, prev, latest = 0.0, 0, math.inf
+            for c in r:
+                lead += inst.service[prev] + inst.dist[prev, c]
+                latest = min(latest, float(inst.due[c]) - lead)
+                prev = c
+            depart = max(depart, latest)
+        now, prev = depart, 0
         for c in r:
             total += inst.dist[prev, c]
             now = max(float(inst.ready[c]), now + inst.service[prev] + inst.dist[prev, c])
             if now > inst.due[c] + 1e-6:
                 errors.append(f"customer {c} served at {now:.1f} > due {inst.due[c]:.0f}")
+            if hot_holding is not None and now - depart > hot_holding + 1e-6:
+                errors.append(f"customer {c} served {now - depart:.1f} after departure")
             prev = c
         total += inst.dist[prev, 0]
         back = now + inst.service[prev] + inst.dist[prev, 0]
-        if r and back > inst.due[0] + 1e-6:
-            errors.append(f"route ending at {prev} returns at {back:.1f} > {inst.due[0]:.0f}")
+        if r and back - depart > shift + 1e-6:
+            errors.append(f"route ending at {prev}: shift {back - depart:.1f} > {shift:.0f}")
     total = round(total, 1)  # sums of one-decimal distances: exact to 0.1
     if len(routes) > inst.n_vehicles:
         errors.append(f"{len(routes)} routes > {inst.n_vehicles} vehicles")
@@ -171,34 +211,45 @@ def check_routes(inst: Instance, routes: list[list[int]]) -> tuple[float, list[s
 
 
 def _run_maltid(
-    inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any], backend: str
+    inst: Instance,
+    time_limit_s: float,
+    seed: int,
+    opts: dict[str, Any],
+    backend: str,
+    hot_holding: float | None,
 ) -> dict:
-    problem = to_routing_problem(inst)
+    problem = to_routing_problem(inst, hot_holding)
+    params: OrToolsParams | PyVrpParams
+    if backend == "ortools":
+        params = OrToolsParams(time_limit_s=time_limit_s, seed=seed, deterministic=False, **opts)
+    else:
+        params = PyVrpParams(time_limit_s=time_limit_s, seed=seed, deterministic=False)
     t0 = time.perf_counter()
-    plan = solve(
-        problem,
-        time_limit_s=time_limit_s,
-        seed=seed,
-        deterministic=False,
-        backend=backend,
-        **(opts if backend == "ortools" else {}),
-    )
+    plan = solve(problem, params)
     elapsed = time.perf_counter() - t0
     routes = [[int(s) for s in r.stop_ids] for r in plan.routes]
-    dist, errors = check_routes(inst, routes)
-    if plan.unserved:
+    dist, errors = check_routes(inst, routes, hot_holding)
+    if plan.unserved and hot_holding is None:
         errors.append(f"{len(plan.unserved)} unserved ({plan.unserved[0].code})")
-    return {"vehicles": len(routes), "distance": dist, "time_s": elapsed, "errors": errors}
+    return {
+        "vehicles": len(routes),
+        "distance": dist,
+        "served": len(plan.served_ids),
+        "time_s": elapsed,
+        "errors": errors,
+    }
 
 
-def run_ortools(inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any]) -> dict:
-    """maltid's default backend (OR-Tools), wall-clock stop."""
-    return _run_maltid(inst, time_limit_s, seed, opts, "ortools")
+def run_ortools(
+    inst: Instance, time_limit_s: float, seed: int, opts: dict[str, Any], hot: float | None
+) -> dict:
+    """maltid's OR-Tools backend, wall-clock stop."""
+    return _run_maltid(inst, time_limit_s, seed, opts, "ortools", hot)
 
 
-def run_maltid_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
-    """maltid's PyVRP backend (``solve(backend="pyvrp")``), wall-clock stop."""
-    return _run_maltid(inst, time_limit_s, seed, {}, "pyvrp")
+def run_maltid_pyvrp(inst: Instance, time_limit_s: float, seed: int, hot: float | None) -> dict:
+    """maltid's default backend (PyVRP), wall-clock stop."""
+    return _run_maltid(inst, time_limit_s, seed, {}, "pyvrp", hot)
 
 
 def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
@@ -248,22 +299,30 @@ def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
 
 #: Solvers of the benchmark: key, column label, meaning.
 SOLVERS = (
-    ("ortools", "m-ortools", "maltid routing, default backend (OR-Tools)"),
-    ("maltid_pyvrp", "m-pyvrp", "maltid routing, backend='pyvrp'"),
+    ("maltid_pyvrp", "m-pyvrp", "maltid routing, default backend (PyVrpParams)"),
+    ("ortools", "m-ortools", "maltid routing, OR-Tools backend (OrToolsParams)"),
     ("pyvrp", "ref-pyvrp", "PyVRP 0.14 called directly (reference peer)"),
 )
+#: The solver key of maltid's default backend.
+DEFAULT_KEY = "maltid_pyvrp"
 SOLVER_KEYS = tuple(k for k, _, _ in SOLVERS)
 
 
-def run_one(args: tuple[str, float, int, dict[str, Any], tuple[str, ...]]) -> dict:
-    name, time_limit_s, seed, opts, solvers = args
+def run_one(
+    args: tuple[str, float, int, dict[str, Any], tuple[str, ...], float | None],
+) -> dict:
+    name, time_limit_s, seed, opts, solvers, hot = args
     inst = load(name)
-    out: dict[str, Any] = {"name": name, "sol": inst.sol_distance}
-    if "ortools" in solvers:
-        out["ortools"] = run_ortools(inst, time_limit_s, seed, opts)
+    out: dict[str, Any] = {
+        "name": name,
+        "sol": inst.sol_distance,
+        "customers": len(inst.demand) - 1,
+    }
     if "maltid_pyvrp" in solvers:
-        out["maltid_pyvrp"] = run_maltid_pyvrp(inst, time_limit_s, seed)
-    if "pyvrp" in solvers:
+        out["maltid_pyvrp"] = run_maltid_pyvrp(inst, time_limit_s, seed, hot)
+    if "ortools" in solvers:
+        out["ortools"] = run_ortools(inst, time_limit_s, seed, opts, hot)
+    if "pyvrp" in solvers and hot is None:
         out["pyvrp"] = run_pyvrp(inst, time_limit_s, seed)
     return out
 
@@ -309,8 +368,32 @@ def summarise(results: list[dict], solvers: tuple[str, ...]) -> None:
         n_bad = sum(1 for r in results if r.get(k) is None or r[k]["errors"])
         if n_bad:
             print(f"# {labels[k]}: {n_bad} instance(s) missing or with violations (excluded)")
-    print(f"maltid_pyvrp_mean_gap_pct={overall['maltid_pyvrp']:.3f}")
-    print(f"mean_gap_pct={overall['ortools']:.3f} pyvrp_mean_gap_pct={overall['pyvrp']:.3f}")
+    print(f"ortools_mean_gap_pct={overall['ortools']:.3f}")
+    print(f"mean_gap_pct={overall[DEFAULT_KEY]:.3f} pyvrp_mean_gap_pct={overall['pyvrp']:.3f}")
+
+
+def summarise_hot(results: list[dict]) -> None:
+    """Hot-holding summary; the last line compares the default backend with OR-Tools."""
+    results = sorted(results, key=lambda r: r["name"])
+    served = {k: 0 for k in (DEFAULT_KEY, "ortools")}
+    customers = 0
+    rel: list[float] = []
+    for r in results:
+        customers += int(r["customers"])
+        ok = all(r.get(k) is not None and not r[k]["errors"] for k in served)
+        for k in served:
+            if r.get(k) is not None and not r[k]["errors"]:
+                served[k] += int(r[k]["served"])
+            elif r.get(k) is not None:
+                print(f"# {r['name']} {k}: {'; '.join(r[k]['errors'][:3])} (counted as 0 served)")
+        if ok and r[DEFAULT_KEY]["served"] == r["ortools"]["served"]:
+            a, b = r[DEFAULT_KEY]["distance"], r["ortools"]["distance"]
+            rel.append(100.0 * (a - b) / b)
+    print(f"# cost compared on {len(rel)} of {len(results)} instances (same number served)")
+    print(
+        f"hot_mean_cost_vs_ortools_pct={mean(rel):.3f} "
+        f"hot_served={served[DEFAULT_KEY]}/{served['ortools']}/{customers}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,6 +412,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gls-lambda", type=float, default=None, help="OR-Tools side only")
     ap.add_argument("--ils", action="store_true", help="OR-Tools iterated local search")
     ap.add_argument("--no-pyvrp", action="store_true", help="only the OR-Tools side")
+    ap.add_argument(
+        "--hot-holding",
+        type=float,
+        default=None,
+        metavar="H",
+        help="every customer hot, limit H (time units) from departure; maltid backends only",
+    )
     ap.add_argument("--jsonl", default=None, help="append per-instance results to this file")
     ap.add_argument(
         "--summarise",
@@ -342,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
     solvers = tuple(x.strip() for x in a.solvers.split(",") if x.strip())
     if a.no_pyvrp:
         solvers = ("ortools",)
+    if a.hot_holding is not None:
+        solvers = tuple(k for k in solvers if k != "pyvrp")
     unknown = [x for x in solvers if x not in SOLVER_KEYS]
     if unknown:
         print(f"unknown solver(s) {unknown}; use {SOLVER_KEYS}", file=sys.stderr)
@@ -357,7 +449,10 @@ def main(argv: list[str] | None = None) -> int:
         _print_header(solvers)
         for r in sorted(merged.values(), key=lambda r: r["name"]):
             _print_row(r, solvers)
-        summarise(list(merged.values()), solvers)
+        if a.hot_holding is not None:
+            summarise_hot(list(merged.values()))
+        else:
+            summarise(list(merged.values()), solvers)
         return 0
 
     d = solomon_dir()
@@ -387,7 +482,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"# {lab}: {meaning}")
     print("# distances: CVRPLIB truncated one decimal; gap = (ours - sol) / sol")
     _print_header(solvers)
-    jobs = [(n, a.time_limit, a.seed, opts, solvers) for n in names]
+    if a.hot_holding is not None:
+        print(f"# hot-holding: every customer hot, limit {a.hot_holding:g} from departure")
+    print(f"# load average at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
+    jobs = [(n, a.time_limit, a.seed, opts, solvers, a.hot_holding) for n in names]
     results: list[dict] = []
 
     def record(r: dict) -> None:
@@ -404,7 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for j in jobs:
             record(run_one(j))
-    summarise(results, solvers)
+    print(f"# load average at end: {os.getloadavg()[0]:.2f} (1 min)")
+    if a.hot_holding is not None:
+        summarise_hot(results)
+    else:
+        summarise(results, solvers)
     return 0
 
 
@@ -427,6 +529,8 @@ def _print_row(r: dict, solvers: tuple[str, ...]) -> None:
                 f" | {x['vehicles']:3d} {x['distance']:9.1f} {gap(x, r['sol']):6.2f}"
                 f" {x['time_s']:5.1f}"
             )
+            if x.get("served", r.get("customers")) != r.get("customers"):
+                line += f" served {x['served']}/{r['customers']}"
     for k in SOLVER_KEYS:
         if k in solvers and r.get(k) and r[k]["errors"]:
             line += f"  [{k}: {'; '.join(r[k]['errors'][:2])}]"

@@ -7,6 +7,7 @@ are synthetic; travel times are whole seconds so that the 0.1 s time scale is ex
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 
@@ -205,6 +206,21 @@ def random_problem(seed: int) -> RoutingProblem:
         depot_ids={k: f"kitchen{k}" for k in range(n_depots)},
         drop_penalty_sek=10_000.0,
     )
+
+
+def all_hot(p: RoutingProblem) -> RoutingProblem:
+    """The same day with every stop hot (a real lunch round)."""
+    return dataclasses.replace(p, stops=tuple(dataclasses.replace(s, hot=True) for s in p.stops))
+
+
+def objective_with_prechecked(p: RoutingProblem, plan: RoutingPlan) -> float:
+    """The plan's objective plus the drop penalty of stops removed before solving.
+
+    The brute force charges every unserved stop; the plan's objective only those the
+    solver dropped.
+    """
+    prechecked = sum(u.code != "dropped" for u in plan.unserved)
+    return plan.objective_sek + prechecked * p.drop_penalty_sek
 
 
 def line_problem(**overrides: object) -> RoutingProblem:

@@ -32,9 +32,11 @@ from maltid.routing.problem import _to_int
 from routing_helpers import (
     EPS,
     H,
+    all_hot,
     brute_force,
     check_plan,
     line_problem,
+    objective_with_prechecked,
     random_problem,
 )
 
@@ -64,6 +66,53 @@ def test_matches_brute_force_optimum(seed: int) -> None:
     check_plan(p, plan)
     optimum = brute_force(p)
     assert plan.objective_sek == pytest.approx(optimum, rel=1e-4, abs=0.01)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_all_hot_day_matches_brute_force_optimum(seed: int) -> None:
+    """Every stop hot: holding as the span to a per-vehicle sink (exact)."""
+    p = all_hot(random_problem(seed))
+    params = OrToolsParams(time_limit_s=10.0, seed=seed, solution_limit=BRUTE_FORCE_SOLUTIONS)
+    plan = solve(p, params)
+    check_plan(p, plan)
+    assert objective_with_prechecked(p, plan) == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
+
+
+def solomon_r101_corner(*, with_chilled: bool) -> RoutingProblem:
+    """Depot and customers 6, 96, 60, 93 of Solomon R101 (minutes -> s), limit 90 min.
+
+    All four in one route would serve the last 90.1 min after departure; OR-Tools' holding
+    dimension (slack variables tied to the time dimension) once accepted that route.
+    """
+    m = 60.0 * np.array(
+        [
+            [0.0, 11.1, 15.2, 18.0, 20.2],
+            [11.1, 0.0, 4.2, 8.9, 9.2],
+            [15.2, 4.2, 0.0, 8.6, 5.0],
+            [18.0, 8.9, 8.6, 0.0, 10.0],
+            [20.2, 9.2, 5.0, 10.0, 0.0],
+        ]
+    )
+    windows = [(99, 109), (135, 145), (162, 172), (188, 198)]
+    stops = [
+        Stop(f"c{k}", k + 1, 1, a * 60.0, b * 60.0, 600.0, True) for k, (a, b) in enumerate(windows)
+    ]
+    if with_chilled:
+        stops.append(Stop("chilled", 1, 1, 0.0, 230 * 60.0, 600.0, False))
+    van = Vehicle("v", 0, 100, 1.0, 0.0, 0.0, 0.0, 230 * 60.0)
+    return RoutingProblem(m, m, tuple(stops), (van,), 90 * 60.0, {0: "k"})
+
+
+@BACKENDS
+@pytest.mark.parametrize("with_chilled", [False, True])
+def test_hot_stop_one_tenth_past_the_limit_is_not_served(
+    params: SolverParams, with_chilled: bool
+) -> None:
+    p = solomon_r101_corner(with_chilled=with_chilled)
+    plan = solve(p, params)
+    check_plan(p, plan)
+    assert plan.unserved_ids == ("c3",)
+    assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-6)
 
 
 def test_brute_force_instances_are_not_trivial() -> None:

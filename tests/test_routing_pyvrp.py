@@ -20,7 +20,7 @@ import pytest
 
 from maltid.routing import PyVrpParams, RoutingPlan, RoutingProblem, Stop, Vehicle, solve
 from maltid.routing.pyvrp import hot_copies
-from routing_helpers import H, brute_force, random_problem
+from routing_helpers import H, all_hot, brute_force, objective_with_prechecked, random_problem
 from routing_helpers import check_plan as check
 from routing_helpers import line_problem as shared_line_problem
 
@@ -88,6 +88,25 @@ def test_hot_holding_matches_brute_force_optimum(seed: int) -> None:
     assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
 
 
+@pytest.mark.parametrize("seed", range(16))
+def test_all_hot_day_matches_brute_force_optimum(seed: int) -> None:
+    """Every stop hot (the exact sink model); stops no vehicle reaches in time are
+    pre-checked out."""
+    p = all_hot(random_problem(seed))
+    plan = solve_pyvrp(p, seed=seed)
+    check(p, plan)
+    assert objective_with_prechecked(p, plan) == pytest.approx(brute_force(p), rel=1e-4, abs=0.01)
+
+
+def test_all_hot_brute_force_instances_have_a_binding_limit() -> None:
+    binding = 0
+    for seed in range(16):
+        p = all_hot(random_problem(seed))
+        if brute_force(dataclasses.replace(p, max_hot_holding_s=None)) < brute_force(p) - 0.01:
+            binding += 1
+    assert binding >= 8
+
+
 def test_hot_brute_force_instances_have_a_binding_limit() -> None:
     """On some of those days the holding limit changes the optimum (it is exercised)."""
     binding = 0
@@ -112,7 +131,12 @@ def test_hot_stop_copies_cover_the_departures_exactly() -> None:
     params = PyVrpParams(hot_copies_per_holding=3, max_hot_copies=8)
     hot = Stop("h", 1, 1, 11 * H, 12 * H, 60.0, True)
     copies = hot_copies(
-        hot, max_hot_holding_s=hold, earliest_start_s=10 * H, end_s=20 * H, params=params
+        hot,
+        max_hot_holding_s=hold,
+        earliest_start_s=10 * H,
+        grid_origin_s=10 * H,
+        end_s=20 * H,
+        params=params,
     )
     releases = [c.release_s for c in copies]
     assert releases == sorted(releases, reverse=True)
@@ -124,19 +148,34 @@ def test_hot_stop_copies_cover_the_departures_exactly() -> None:
         assert c.window_end_s == pytest.approx(min(hot.window_end_s, c.release_s + hold))
     # a vehicle that cannot leave before 11:00 needs no earlier release
     late = hot_copies(
-        hot, max_hot_holding_s=hold, earliest_start_s=11 * H, end_s=20 * H, params=params
+        hot,
+        max_hot_holding_s=hold,
+        earliest_start_s=11 * H,
+        grid_origin_s=10 * H,
+        end_s=20 * H,
+        params=params,
     )
     assert min(c.release_s for c in late) == pytest.approx(11 * H)
     # very wide window: at most max_hot_copies, evenly spread
     wide = dataclasses.replace(hot, window_start_s=8 * H, window_end_s=16 * H)
     many = hot_copies(
-        wide, max_hot_holding_s=hold, earliest_start_s=0.0, end_s=20 * H, params=params
+        wide,
+        max_hot_holding_s=hold,
+        earliest_start_s=0.0,
+        grid_origin_s=0.0,
+        end_s=20 * H,
+        params=params,
     )
     assert len(many) == 8
     # a chilled stop, or no limit: one copy, no release time, the whole window
     for stop, limit in ((dataclasses.replace(hot, hot=False), hold), (hot, None)):
         (only,) = hot_copies(
-            stop, max_hot_holding_s=limit, earliest_start_s=10 * H, end_s=20 * H, params=params
+            stop,
+            max_hot_holding_s=limit,
+            earliest_start_s=10 * H,
+            grid_origin_s=10 * H,
+            end_s=20 * H,
+            params=params,
         )
         assert (only.release_s, only.window_start_s, only.window_end_s) == (0.0, 11 * H, 12 * H)
     # open window end is capped at the end of the time axis
@@ -144,6 +183,7 @@ def test_hot_stop_copies_cover_the_departures_exactly() -> None:
         dataclasses.replace(hot, window_end_s=math.inf, hot=False),
         max_hot_holding_s=hold,
         earliest_start_s=10 * H,
+        grid_origin_s=10 * H,
         end_s=20 * H,
         params=params,
     )

@@ -78,6 +78,7 @@ from maltid.routing.problem import (
     RoutingProblem,
     Stop,
     Unserved,
+    Vehicle,
     _to_int,
     assemble_plan,
     dropped_stop,
@@ -131,6 +132,37 @@ _STATUS = {
     6: "infeasible",
     7: "optimal",
 }
+
+
+def _retime_hot(
+    problem: RoutingProblem, vehicle: Vehicle, seq: list[Stop], departure_s: float
+) -> tuple[list[Stop], list[float], float]:
+    """Earliest schedule of ``seq`` from ``departure_s`` (s), without hot stops past the limit.
+
+    Leaving a stop out never makes a later service start later, so the kept stops stay
+    within their windows and the shift; a WARNING names the stops left out.
+    """
+    hold = problem.max_hot_holding_s
+    assert hold is not None
+    t = problem.time_s
+    now, prev, prev_service = departure_s, vehicle.depot_index, 0.0
+    kept: list[Stop] = []
+    starts: list[float] = []
+    for s in seq:
+        start = max(s.window_start_s, now + prev_service + float(t[prev, s.index]))
+        if s.hot and start - departure_s > hold + 1e-9:
+            logger.warning(
+                "routing: OR-Tools served hot stop %r %.1f s after departure (limit %.1f s); "
+                "left out",
+                s.id,
+                start - departure_s,
+                hold,
+            )
+            continue
+        kept.append(s)
+        starts.append(start)
+        now, prev, prev_service = start, s.index, s.service_s
+    return kept, starts, now + prev_service + float(t[prev, vehicle.depot_index])
 
 
 def _configure_ils(params: Any) -> None:
@@ -187,41 +219,33 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
 
     vehicles = problem.vehicles
     n_veh = len(vehicles)
+    hold_s = problem.max_hot_holding_s
+    # every kept stop hot: holding as the span to a per-vehicle sink (exact, native)
+    sinks = hold_s is not None and all(s.hot for s in keep)
     depot_rows = sorted({v.depot_index for v in vehicles})
     depot_node = {row: k for k, row in enumerate(depot_rows)}
     n_depots = len(depot_rows)
-    n_nodes = n_depots + len(keep)
+    n_base = n_depots + len(keep)
+    n_nodes = n_base + (n_veh if sinks else 0)
     # matrix row of every routing node: kitchens first, then one node per kept stop
     rows = np.array(depot_rows + [s.index for s in keep], dtype=np.int64)
-    service = np.zeros(n_nodes)
+    service = np.zeros(n_base)
     service[n_depots:] = [s.service_s for s in keep]
 
     t_sub = problem.time_s[np.ix_(rows, rows)]
     d_sub = problem.distance_m[np.ix_(rows, rows)]
-    forbidden = ~(np.isfinite(t_sub) & np.isfinite(d_sub))
+    forbidden = np.zeros((n_nodes, n_nodes), dtype=bool)
+    forbidden[:n_base, :n_base] = ~(np.isfinite(t_sub) & np.isfinite(d_sub))
+    base_bad = forbidden[:n_base, :n_base]
 
     end_s = horizon_s(problem, keep)
     horizon = int(_to_int(end_s, TIME_SCALE_PER_S, "time horizon (s)"))
 
-    transit_s = np.where(forbidden, 0.0, t_sub) + service[:, None]
-    transit = _to_int(transit_s, TIME_SCALE_PER_S, "service + travel time (s)")
+    transit = np.zeros((n_nodes, n_nodes), dtype=np.int64)
+    transit_s = np.where(base_bad, 0.0, t_sub) + service[:, None]
+    transit[:n_base, :n_base] = _to_int(transit_s, TIME_SCALE_PER_S, "service + travel time (s)")
     transit = np.minimum(transit, horizon + 1)  # forbidden arcs are removed below
     transit[forbidden] = horizon + 1
-
-    starts = [depot_node[v.depot_index] for v in vehicles]
-    manager = pywrapcp.RoutingIndexManager(n_nodes, n_veh, starts, starts)
-    routing = pywrapcp.RoutingModel(manager)
-    solver = routing.solver()
-    solver.ReSeed(int(params.seed))
-
-    # arc costs: one matrix per distinct cost_per_km
-    d_km = np.where(forbidden, 0.0, d_sub) / 1000.0
-    by_rate: dict[float, int] = {}
-    for v_idx, v in enumerate(vehicles):
-        if v.cost_per_km_sek not in by_rate:
-            cost = _to_int(d_km * v.cost_per_km_sek, MONEY_SCALE_PER_SEK, "distance cost (SEK)")
-            by_rate[v.cost_per_km_sek] = routing.RegisterTransitMatrix(cost.tolist())
-        routing.SetArcCostEvaluatorOfVehicle(by_rate[v.cost_per_km_sek], v_idx)
 
     fixed = _to_int([v.fixed_cost_sek for v in vehicles], MONEY_SCALE_PER_SEK, "fixed cost (SEK)")
     span_coef = _to_int(
@@ -230,8 +254,56 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
         "driver cost per time unit (SEK)",
     )
     starts_s = _to_int([v.start_s for v in vehicles], TIME_SCALE_PER_S, "vehicle start_s")
-    shifts = _to_int([v.max_shift_s for v in vehicles], TIME_SCALE_PER_S, "max_shift_s")
-    for v_idx in range(n_veh):
+    shifts = np.minimum(
+        _to_int([v.max_shift_s for v in vehicles], TIME_SCALE_PER_S, "max_shift_s"), horizon
+    )
+    d_km = np.where(base_bad, 0.0, d_sub) / 1000.0
+    rates = sorted({v.cost_per_km_sek for v in vehicles})
+    arc_cost = {}
+    for rate in rates:
+        cost = np.zeros((n_nodes, n_nodes), dtype=np.int64)
+        cost[:n_base, :n_base] = _to_int(d_km * rate, MONEY_SCALE_PER_SEK, "distance cost (SEK)")
+        arc_cost[rate] = cost
+    span_max = shifts.copy()
+    if sinks:
+        # Vehicle v ends at its own sink node. Service is in the outgoing transit, so the
+        # span up to the last stop is its service start - departure: the holding time of
+        # the last (largest) hot stop. The arc i -> sink lasts max(0, H' - (M - back_i))
+        # (back_i = service_i + travel i -> kitchen, M the shift, H' = min(H, M)); a span
+        # limit of H' then means holding <= H and return - departure <= M exactly. The
+        # sink arc's cost carries the real return leg: its km and the driver time not in
+        # the span.
+        assert hold_s is not None
+        hold = int(_to_int(hold_s, TIME_SCALE_PER_S, "max_hot_holding_s"))
+        forbidden[:, n_base:] = True
+        for v_idx, v in enumerate(vehicles):
+            sink, kd = n_base + v_idx, depot_node[v.depot_index]
+            h_eff = min(hold, int(shifts[v_idx]))
+            back = transit[:n_base, kd]
+            extra = np.maximum(0, h_eff - (int(shifts[v_idx]) - back))
+            ok_back = ~base_bad[:, kd]
+            transit[:n_base, sink] = np.where(ok_back, extra, horizon + 1)
+            transit[kd, sink] = 0
+            forbidden[:n_base, sink] = ~ok_back
+            forbidden[:n_depots, sink] = True
+            forbidden[kd, sink] = False
+            rest = np.where(ok_back, back - extra, 0) * int(span_coef[v_idx])
+            for rate, cost in arc_cost.items():
+                cost[:n_base, sink] = cost[:n_base, kd] + rest if rate == v.cost_per_km_sek else 0
+                cost[kd, sink] = 0
+            span_max[v_idx] = h_eff
+
+    starts = [depot_node[v.depot_index] for v in vehicles]
+    ends = [n_base + v for v in range(n_veh)] if sinks else starts
+    manager = pywrapcp.RoutingIndexManager(n_nodes, n_veh, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+    solver.ReSeed(int(params.seed))
+
+    # arc costs: one matrix per distinct cost_per_km (a sink column serves one vehicle)
+    cost_cb = {rate: routing.RegisterTransitMatrix(c.tolist()) for rate, c in arc_cost.items()}
+    for v_idx, v in enumerate(vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[v.cost_per_km_sek], v_idx)
         routing.SetFixedCostOfVehicle(int(fixed[v_idx]), v_idx)
 
     transit_cb = routing.RegisterTransitMatrix(transit.tolist())
@@ -239,7 +311,7 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
     time_dim = routing.GetDimensionOrDie("time")
 
     demand = np.zeros(n_nodes, dtype=np.int64)
-    demand[n_depots:] = [int(s.demand_meals) for s in keep]
+    demand[n_depots:n_base] = [int(s.demand_meals) for s in keep]
     demand_cb = routing.RegisterUnaryTransitVector(demand.tolist())
     routing.AddDimensionWithVehicleCapacity(
         demand_cb, 0, [int(v.capacity_meals) for v in vehicles], True, "load"
@@ -248,7 +320,7 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
     for v_idx in range(n_veh):
         start = routing.Start(v_idx)
         time_dim.CumulVar(start).SetRange(int(starts_s[v_idx]), horizon)
-        time_dim.SetSpanUpperBoundForVehicle(int(min(shifts[v_idx], horizon)), v_idx)
+        time_dim.SetSpanUpperBoundForVehicle(int(span_max[v_idx]), v_idx)
         time_dim.SetSpanCostCoefficientForVehicle(int(span_coef[v_idx]), v_idx)
 
     w_start = _to_int([s.window_start_s for s in keep], TIME_SCALE_PER_S, "window_start_s")
@@ -265,29 +337,31 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
 
     # forbidden arcs (unreachable pairs)
     if forbidden.any():
-        all_indices = range(routing.Size())
+        end_index = {manager.IndexToNode(routing.End(v)): routing.End(v) for v in range(n_veh)}
         ends_of_node: dict[int, list[int]] = {}
         for v_idx in range(n_veh):
-            ends_of_node.setdefault(starts[v_idx], []).append(routing.End(v_idx))
-        for i in all_indices:
+            ends_of_node.setdefault(ends[v_idx], []).append(routing.End(v_idx))
+        for i in range(routing.Size()):
             a = manager.IndexToNode(i)
             bad_nodes = np.nonzero(forbidden[a])[0]
             if bad_nodes.size == 0:
                 continue
             nxt = routing.NextVar(i)
             for b in (int(x) for x in bad_nodes):
-                if b < n_depots:
+                if b < n_depots or b >= n_base:
                     for e in ends_of_node.get(b, []):
                         nxt.RemoveValue(e)
-                else:
+                elif b not in end_index:
                     nxt.RemoveValue(manager.NodeToIndex(b))
 
-    hot_nodes = [
-        n_depots + k for k, s in enumerate(keep) if s.hot and problem.max_hot_holding_s is not None
-    ]
-    if hot_nodes:
-        assert problem.max_hot_holding_s is not None
-        hold_max = int(_to_int(problem.max_hot_holding_s, TIME_SCALE_PER_S, "max_hot_holding_s"))
+    hot_nodes = [n_depots + k for k, s in enumerate(keep) if s.hot and hold_s is not None]
+    if hot_nodes and not sinks:
+        # Mixed hot and chilled stops: a second dimension whose slacks are tied to the
+        # time dimension's. OR-Tools does not always honour constraints on slack
+        # variables (its cumul optimiser sets the time cumuls), so the routes are
+        # re-timed afterwards and any hot stop found past the limit is dropped.
+        assert hold_s is not None
+        hold_max = int(_to_int(hold_s, TIME_SCALE_PER_S, "max_hot_holding_s"))
         routing.AddDimension(transit_cb, horizon, horizon, True, "holding")
         hold_dim = routing.GetDimensionOrDie("holding")
         for i in range(routing.Size()):  # every non-end index
@@ -359,7 +433,15 @@ def solve_ortools(problem: RoutingProblem, params: OrToolsParams) -> RoutingPlan
                 seq.append(keep[manager.IndexToNode(idx) - n_depots])
                 arr.append(assignment.Value(time_dim.CumulVar(idx)) / TIME_SCALE_PER_S)
                 idx = assignment.Value(routing.NextVar(idx))
-            ret_s = assignment.Value(time_dim.CumulVar(idx)) / TIME_SCALE_PER_S
+            if sinks:  # the sink is not the kitchen: the real return leg
+                last = seq[-1]
+                ret_s = arr[-1] + last.service_s + float(problem.time_s[last.index, v.depot_index])
+            else:
+                ret_s = assignment.Value(time_dim.CumulVar(idx)) / TIME_SCALE_PER_S
+            if hot_nodes and not sinks:
+                seq, arr, ret_s = _retime_hot(problem, v, seq, dep_s)
+                if not seq:
+                    continue
             served.update(s.id for s in seq)
             routes.append(make_route(problem, v, seq, arr, dep_s, ret_s))
         dropped = [dropped_stop(s) for s in keep if s.id not in served]

@@ -148,7 +148,7 @@ class PyVrpParams:
     time_limit_s: float = 60.0
     deterministic: bool = True
     hot_copies_per_holding: int = 4
-    max_hot_copies: int = 8
+    max_hot_copies: int = 16
 
     def __post_init__(self) -> None:
         _check_common(self.time_limit_s, self.seed)
