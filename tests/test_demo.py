@@ -21,6 +21,8 @@ from pyproj import Geod
 from maltid.demo import CENTRE_LAT, CENTRE_LON, SCENARIO_NAME, write_demo
 from maltid.demo.frame import to_latlon
 from maltid.errors import InputError
+from maltid.network import RoadNetwork, build_network, snap
+from maltid.scenario import load_scenario
 
 WGS84 = Geod(ellps="WGS84")
 
@@ -194,8 +196,7 @@ def test_county_scale_parameters(tmp_path: Path) -> None:
 
 
 def test_scenario_loads_with_config(demo_dir: Path) -> None:
-    config = pytest.importorskip("maltid.scenario", reason="maltid.scenario not written yet")
-    sc = config.load_scenario(demo_dir / "scenario.toml")
+    sc = load_scenario(demo_dir / "scenario.toml")
     assert sc.name == SCENARIO_NAME
     assert len(sc.recipients) == 150
     assert {k.id for k in sc.kitchens} >= {"central", "camping"}
@@ -216,14 +217,17 @@ def net_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_network(tmp_path_factory: pytest.TempPathFactory, net_cache: Path):
-    network = pytest.importorskip("maltid.network", reason="maltid.network not written yet")
+def demo_network(
+    tmp_path_factory: pytest.TempPathFactory, net_cache: Path
+) -> tuple[Path, RoadNetwork]:
     out = tmp_path_factory.mktemp("demo_net")
     write_demo(out, seed=1)
-    return out, network.build_network(osm=out / "demo.osm", cache_dir=net_cache)
+    return out, build_network(osm=out / "demo.osm", cache_dir=net_cache)
 
 
-def test_demo_network_is_one_strongly_connected_component(demo_network) -> None:
+def test_demo_network_is_one_strongly_connected_component(
+    demo_network: tuple[Path, RoadNetwork],
+) -> None:
     _, net = demo_network
     assert net.stats.dropped_non_drivable_edges == 0
     assert net.stats.dropped_scc_nodes == 0
@@ -231,8 +235,7 @@ def test_demo_network_is_one_strongly_connected_component(demo_network) -> None:
     assert net.stats.nodes > 1000
 
 
-def test_recipients_and_kitchens_snap_close(demo_network) -> None:
-    network = pytest.importorskip("maltid.network")
+def test_recipients_and_kitchens_snap_close(demo_network: tuple[Path, RoadNetwork]) -> None:
     out, net = demo_network
     with (out / "recipients.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -241,7 +244,7 @@ def test_recipients_and_kitchens_snap_close(demo_network) -> None:
     ids = [r["id"] for r in rows] + [k["id"] for k in kitchens]
     lat = np.array([float(r["lat"]) for r in rows] + [k["lat"] for k in kitchens])
     lon = np.array([float(r["lon"]) for r in rows] + [k["lon"] for k in kitchens])
-    snapped = network.snap(net, ids, lat, lon)
+    snapped = snap(net, ids, lat, lon)
     assert float(np.max(snapped.snap_distance_m)) < 200.0
     assert not snapped.far
 
@@ -305,19 +308,18 @@ def _great_circle_m(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray
 
 @pytest.fixture(scope="session")
 def real_statistics(net_cache: Path) -> dict[str, dict]:
-    network = pytest.importorskip("maltid.network", reason="maltid.network not written yet")
     out = {}
     for name in REAL_EXTRACTS:
         path = SHARED / "osm" / name
         if not path.exists():
             pytest.skip(f"real OSM extract {path} is absent (set MALTID_SHARED_DATA)")
-        out[name] = road_statistics(network.build_network(osm=path, cache_dir=net_cache).graph)
+        out[name] = road_statistics(build_network(osm=path, cache_dir=net_cache).graph)
     return out
 
 
 @pytest.mark.slow
 def test_demo_road_statistics_look_like_real_rural_networks(
-    demo_network,
+    demo_network: tuple[Path, RoadNetwork],
     real_statistics: dict[str, dict],
 ) -> None:
     demo = road_statistics(demo_network[1].graph)
