@@ -90,7 +90,7 @@ COST_NAMES = st.sampled_from([*default_parameters(), "cost_per_kilometre", "walk
 def _set(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
     node: Any = data
     for part in path[:-1]:
-        node = node[part]
+        node = node.setdefault(part, {}) if isinstance(part, str) else node[part]
     node[path[-1]] = value
 
 
@@ -194,3 +194,19 @@ def test_recipient_with_a_kitchen_id_is_refused(tmp_path: Path) -> None:
     path.write_text(tomli_w.dumps(BASE), encoding="utf-8")
     (p,) = validate_scenario(path)
     assert p.location == "recipient id byn" and "also the id of a kitchen" in p.message
+
+
+def test_shelf_life_must_outlast_the_days_before_delivery(tmp_path: Path) -> None:
+    (tmp_path / "recipients.csv").write_text(CSV, encoding="utf-8")
+    path = tmp_path / "scenario.toml"
+    data = {
+        **BASE,
+        "delivery": {**BASE["delivery"], "chilled_shelf_life_days": 2},
+        "costs": {"chilled_days_cooked_before_delivery": 2.0},
+    }
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    (p,) = validate_scenario(path)
+    assert p.location == "delivery.chilled_shelf_life_days" and "in time" in p.message
+    data["costs"] = {"chilled_days_cooked_before_delivery": 1.0}
+    path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    assert validate_scenario(path) == []

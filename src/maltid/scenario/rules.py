@@ -16,6 +16,7 @@ from typing import Any
 from maltid.errors import Problem
 from maltid.scenario._base import MODEL_KINDS
 from maltid.scenario.parameters import FLEET_PARAMETER_NAMES, default_parameters
+from maltid.scenario.schema import DeliverySpec
 
 __all__ = ["Cross", "cross_problems", "model_name", "set_dotted", "with_defaults"]
 
@@ -143,7 +144,33 @@ def cross_problems(data: Mapping[str, Any]) -> list[Cross]:
                 )
             )
     out.extend(_cost_problems(data))
+    out.extend(_shelf_life_problems(data))
     return out
+
+
+def _shelf_life_problems(data: Mapping[str, Any]) -> list[Cross]:
+    """Chilled meals must be deliverable within their shelf life (days)."""
+    delivery = data.get("delivery")
+    costs = data.get("costs")
+    shelf: Any = DeliverySpec.model_fields["chilled_shelf_life_days"].default
+    if isinstance(delivery, Mapping) and "chilled_shelf_life_days" in delivery:
+        shelf = delivery["chilled_shelf_life_days"]
+    lead: Any = default_parameters()["chilled_days_cooked_before_delivery"].value
+    if isinstance(costs, Mapping) and "chilled_days_cooked_before_delivery" in costs:
+        lead = costs["chilled_days_cooked_before_delivery"]
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (shelf, lead))
+    if not numbers or lead < shelf:
+        return []  # type errors are the schema's to report
+    return [
+        (
+            "scenario",
+            ("delivery", "chilled_shelf_life_days"),
+            f"chilled_shelf_life_days = {shelf} is not longer than the "
+            f"{lead:g} days from cooking to delivery (costs.chilled_days_cooked_before_delivery):"
+            " no chilled meal could be eaten in time",
+            "make the shelf life longer than the days from cooking to delivery",
+        )
+    ]
 
 
 def _cost_problems(data: Mapping[str, Any]) -> list[Cross]:
