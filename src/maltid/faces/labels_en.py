@@ -132,13 +132,13 @@ LABELS: Final[dict[str, str]] = {
     "c_break_even_none": (
         "Within the ranges tried, no single assumption makes {model} as cheap as {versus}."
     ),
-    "c_outcomes": "What differs for recipients: {items}.",
-    "c_item_fresh": "{a} against {b} fresh meals per week",
-    "c_item_k2p": "{a} against {b} minutes from kitchen to plate on average",
-    "c_item_k2p_days": "{a} minutes against {b} days from kitchen to plate on average",
-    "c_item_visits": "{a} against {b} home visits per week",
-    "c_item_co2": "{a} against {b} kg CO₂ per week",
-    "c_item_spend": "{a} against {b} of local purchases per week",
+    "c_outcomes": "What differs for recipients ({model} against {versus}):",
+    "c_item_fresh": "Freshly cooked meals: {a} against {b} per week",
+    "c_item_k2p": "Kitchen to plate: {a} against {b} minutes on average",
+    "c_item_k2p_days": "Kitchen to plate: {a} minutes against {b} days on average",
+    "c_item_visits": "Home visits with meals: {a} against {b} per week",
+    "c_item_co2": "CO₂: {a} against {b} kg per week",
+    "c_item_spend": "Local food purchases: {a} against {b} per week",
     "c_same_result": "{model} gives the same cost and the same results as {other}.",
     "c_everyone": "All {n} recipients get meals in every model.",
     "c_not_everyone": (

@@ -137,13 +137,13 @@ LABELS: Final[dict[str, str]] = {
         "Inom de prövade intervallen finns inget enskilt antagande som gör {model} lika "
         "billigt som {versus}."
     ),
-    "c_outcomes": "Det som skiljer för brukarna: {items}.",
-    "c_item_fresh": "{a} mot {b} nylagade måltider per vecka",
-    "c_item_k2p": "{a} mot {b} minuter från kök till tallrik i medel",
-    "c_item_k2p_days": "{a} minuter mot {b} dagar från kök till tallrik i medel",
-    "c_item_visits": "{a} mot {b} hembesök per vecka",
-    "c_item_co2": "{a} mot {b} kg koldioxid per vecka",
-    "c_item_spend": "{a} mot {b} i lokala inköp per vecka",
+    "c_outcomes": "Det som skiljer för brukarna ({model} mot {versus}):",
+    "c_item_fresh": "Nylagade måltider: {a} mot {b} per vecka",
+    "c_item_k2p": "Från kök till tallrik: {a} mot {b} minuter i medel",
+    "c_item_k2p_days": "Från kök till tallrik: {a} minuter mot {b} dagar i medel",
+    "c_item_visits": "Hembesök med mat: {a} mot {b} per vecka",
+    "c_item_co2": "Koldioxid: {a} mot {b} kg per vecka",
+    "c_item_spend": "Inköp av lokal mat: {a} mot {b} per vecka",
     "c_same_result": "{model} ger samma kostnad och samma resultat som {other}.",
     "c_everyone": "Alla {n} mottagare får mat i alla modeller.",
     "c_not_everyone": (

@@ -17,7 +17,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["MAP_CSS", "deterministic_names", "inline_assets", "js", "strip_remote_tags", "walk"]
+__all__ = [
+    "MAP_CSS",
+    "accessible",
+    "deterministic_names",
+    "inline_assets",
+    "js",
+    "strip_remote_tags",
+    "walk",
+]
 
 logger = logging.getLogger("maltid")
 
@@ -130,6 +138,17 @@ def deterministic_names(page: str) -> str:
         return "_" + numbers[key]
 
     return _UUID_NAME.sub(number, page)
+
+
+_VIEWPORT = re.compile(r'<meta name="viewport" content="[^"]*"\s*/?>')
+
+
+def accessible(page: str, lang: str) -> str:
+    """WCAG fixes folium's page template lacks: the page language, zoom not disabled."""
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
+    return _VIEWPORT.sub(
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">', page, count=1
+    )
 
 
 def walk(element: Any) -> Iterable[Any]:

@@ -502,7 +502,9 @@ def render_map(
         if isinstance(element, PolyLineTextPath):
             element.default_js = []
     page: str = root.render()
-    return map_assets.deterministic_names(map_assets.strip_remote_tags(page))
+    return map_assets.accessible(
+        map_assets.deterministic_names(map_assets.strip_remote_tags(page)), lang
+    )
 
 
 def _draw_kitchens(

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "conclusion_of",
+    "conclusion_outcomes",
     "conclusion_paragraphs",
     "holding_note",
     "kitchen_names",
@@ -349,10 +350,32 @@ def _verdict_paragraph(comparison: Comparison, verdict: Any, lang: str) -> str:
             )
         elif comparison.break_even is not None and len(comparison.break_even):
             sentences.append(t("c_break_even_none", lang, model=model, versus=versus))
-    items = _outcome_items(verdict, lang)
-    if items:
-        sentences.append(t("c_outcomes", lang, items="; ".join(items)))
     return " ".join(sentences)
+
+
+def conclusion_outcomes(comparison: Comparison, lang: str) -> tuple[str, list[str]]:
+    """What differs for recipients between the first local model and its reference.
+
+    Returns
+    -------
+    intro : str
+        A lead-in naming the two models ('' when there is nothing to compare).
+    items : list of str
+        One short item per outcome that differs (minutes, home visits, local spend, CO2).
+    """
+    for verdict in conclusion_of(comparison).locals:
+        if verdict.model == verdict.versus_model:
+            continue
+        items = _outcome_items(verdict, lang)
+        if items:
+            intro = t(
+                "c_outcomes",
+                lang,
+                model=title_of(comparison, verdict.model, lang),
+                versus=title_of(comparison, verdict.versus_model, lang),
+            )
+            return intro, items
+    return "", []
 
 
 def proposal_paragraphs(comparison: Comparison, lang: str) -> list[str]:

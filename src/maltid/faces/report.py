@@ -261,6 +261,7 @@ def render_report(
         "date": date or _dt.date.today().isoformat(),
         "version": __version__,
         "conclusion": memo.conclusion_paragraphs(comparison, lang),
+        "outcomes": memo.conclusion_outcomes(comparison, lang),
         "proposal": memo.proposal_paragraphs(comparison, lang),
         "background": [
             t(
