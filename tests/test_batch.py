@@ -17,12 +17,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+import tomli_w
 
 MALTID = shutil.which("maltid")
 pytestmark = [
@@ -30,21 +32,15 @@ pytestmark = [
     pytest.mark.slow,  # about 60 s on 2 cores: a dask cluster and 10 small comparisons
 ]
 
-SCENARIO_TAIL = """[solver]
-time_limit_s = 60
-
-[analysis]
-break_even = []
-sensitivity = false
-
-[[models]]
-kind = "central_daily_hot"
-days_per_week = 7
-
-[[models]]
-kind = "central_chilled"
-deliveries_per_week = 1
-"""
+#: What every batch scenario sets on top of the demo scenario (as TOML data).
+SCENARIO_CHANGES: dict[str, Any] = {
+    "solver": {"time_limit_s": 60},
+    "analysis": {"break_even": [], "sensitivity": False},
+    "models": [
+        {"kind": "central_daily_hot", "days_per_week": 7},
+        {"kind": "central_chilled", "deliveries_per_week": 1},
+    ],
+}
 
 OUTPUTS = ("comparison.csv", "routes.csv")
 
@@ -71,16 +67,12 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
     base = tmp_path_factory.mktemp("batch")
     demo = maltid.write_demo(base / "demo", n_recipients=12, n_candidate_kitchens=2)
-    text = demo.read_text(encoding="utf-8")
-    head = text[: text.index("[solver]")]
-    assert "cost_per_km_sek = 2.5" in head
-    files = {
-        "a": head + SCENARIO_TAIL,
-        "b": (head + SCENARIO_TAIL).replace("cost_per_km_sek = 2.5", "cost_per_km_sek = 3.5"),
-        "bad": (head + SCENARIO_TAIL).replace("cost_per_km_sek = 2.5", "cost_per_km_sek = -1"),
-    }
-    for name, body in files.items():
-        (demo.parent / f"{name}.toml").write_text(body, encoding="utf-8")
+    data = {**tomllib.loads(demo.read_text(encoding="utf-8")), **SCENARIO_CHANGES}
+    assert data["fleet"]["cost_per_km_sek"] == 2.5
+    for name, km_cost in (("a", 2.5), ("b", 3.5), ("bad", -1.0)):
+        variant = {**data, "fleet": {**data["fleet"], "cost_per_km_sek": km_cost}}
+        (demo.parent / f"{name}.toml").write_text(tomli_w.dumps(variant), encoding="utf-8")
+    files = ("a", "b", "bad")
     scenarios = [demo.parent / f"{n}.toml" for n in files]
     cache = base / "cache"
     env = {**os.environ, "MALTID_CACHE_DIR": str(cache), "PYTHONHASHSEED": "0"}
@@ -173,8 +165,11 @@ def test_bad_scenario_is_reported_and_the_rest_complete(batch: dict[str, Any]) -
 
 def test_network_and_matrix_are_built_once_and_shared(batch: dict[str, Any]) -> None:
     cache: Path = batch["cache"]
-    # a and b share the region and the points: one network and one matrix in the cache
-    assert len(list(cache.glob("network-*.pkl"))) == 1
+    # a and b share the region and the points: one network (GraphML + JSON sidecar, no
+    # pickle) and one matrix in the cache
+    assert len(list(cache.glob("network-*.graphml"))) == 1
+    assert len(list(cache.glob("network-*.json"))) == 1
+    assert not list(cache.glob("*.pkl"))
     assert len(list(cache.glob("matrix-*.npz"))) == 1
     # the distributed runs read them and never rebuilt (rewrote) them
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == batch["cached"]

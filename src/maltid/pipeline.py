@@ -10,7 +10,9 @@ of :mod:`maltid.analysis`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from maltid.analysis import (
     Progress,
     break_even_table,
     cheapest_central,
+    conclude,
     difference_tornado,
     local_model_name,
     local_model_names,
@@ -32,9 +35,9 @@ from maltid.analysis import (
     solve_priced,
     versus_models,
 )
-from maltid.comparison import Comparison, ModelResult
-from maltid.errors import InputError
-from maltid.models import make_context
+from maltid.comparison import NOT_SERVED_COLUMNS, Comparison, ModelResult
+from maltid.errors import InputError, Problem, ScenarioError
+from maltid.models import make_context, meals_by_day
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,11 +48,14 @@ if TYPE_CHECKING:
 __all__ = [
     "BREAK_EVEN_PARAMETERS",
     "SENSITIVITY_PARAMETERS",
+    "NetworkReach",
     "ScenarioPoints",
     "assumptions_table",
     "baseline_name",
+    "check_network_reach",
     "compare",
     "local_model_name",
+    "not_served_frame",
     "prepare_matrix",
     "price_plan",
     "scenario_points",
@@ -133,6 +139,173 @@ def prepare_matrix(
     return snapped, matrix
 
 
+@dataclass(frozen=True)
+class NetworkReach:
+    """Kitchens and recipients farther than ``network.snap_warn_m`` from any drivable road.
+
+    Attributes
+    ----------
+    problems : tuple of Problem
+        One per kitchen that far: the scenario cannot be compared (``validate`` exits 2).
+    warnings : tuple of Problem
+        One per recipient that far: compared, but check the position (its reason in
+        ``unserved.csv`` says so when it is not served).
+    distance_m : Mapping[str, float]
+        Point id -> distance (m) to the nearest road node, for every point that far.
+    """
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    distance_m: Mapping[str, float]
+
+
+def check_network_reach(
+    scenario: Scenario, network: RoadNetwork, *, snapped: Snapped | None = None
+) -> NetworkReach:
+    """Check that every kitchen (and recipient) lies within ``snap_warn_m`` of a road (m).
+
+    A kitchen farther than ``scenario.network.snap_warn_m`` from the nearest node of the
+    drivable network is a problem (nothing can be delivered from it); a recipient that far
+    is a warning. ``snapped``: the points already snapped (else they are snapped here).
+    """
+    from maltid.network import snap
+
+    warn_m = float(scenario.network.snap_warn_m)
+    if snapped is None:
+        pts = scenario_points(scenario)
+        snapped = snap(network, pts.ids, pts.lat, pts.lon, warn_beyond_m=warn_m)
+    dist = {str(i): float(d) for i, d in zip(snapped.ids, snapped.snap_distance_m, strict=True)}
+    file = str(scenario.source_path or scenario.name)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    far: dict[str, float] = {}
+    for n, k in enumerate(scenario.kitchens):
+        d = dist[str(k.id)]
+        if d > warn_m:
+            far[str(k.id)] = d
+            problems.append(
+                Problem(
+                    file=file,
+                    location=f'kitchens[{n}] (kitchen "{k.id}")',
+                    message=(
+                        f"kitchen {k.id} ({k.name}) is {d:,.0f} m from the nearest drivable "
+                        f"road, more than network.snap_warn_m = {warn_m:,.0f} m: no vehicle "
+                        "can leave it"
+                    ),
+                    fix=(
+                        "check its lat/lon (swapped? another CRS?), or extend the road "
+                        "network to cover it"
+                    ),
+                )
+            )
+    for r in scenario.recipients:
+        d = dist[str(r.id)]
+        if d > warn_m:
+            far[str(r.id)] = d
+            warnings.append(
+                Problem(
+                    file=file,
+                    location=f"recipient {r.id}",
+                    message=(
+                        f"recipient {r.id} is {d:,.0f} m from the nearest drivable road, more "
+                        f"than network.snap_warn_m = {warn_m:,.0f} m; it is served from "
+                        "that road"
+                    ),
+                    fix="check the position in the recipients file",
+                )
+            )
+    return NetworkReach(
+        problems=tuple(problems),
+        warnings=tuple(warnings),
+        distance_m=types.MappingProxyType(far),
+    )
+
+
+_CODE_RE = re.compile(r"\[([a-z_]+)\]\s*$")
+_LABEL_RE = re.compile(r"^[^:]*:\s*")
+
+
+def _meal_days(meals_per_week: int) -> int:
+    return sum(1 for m in meals_by_day(meals_per_week) if m > 0)
+
+
+def not_served_frame(
+    scenario: Scenario,
+    results: Mapping[str, ModelResult],
+    *,
+    far_m: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """Who each model's own mode does not serve: one row per model and recipient.
+
+    Columns :data:`maltid.comparison.NOT_SERVED_COLUMNS`: ``days`` = days a week the
+    recipient gets no meal from the model (the days of every routing day it was left
+    out of; all its meal days when no day plan took it), ``outcome`` = ``unserved`` (or
+    ``fallback`` when the model serves it another way), ``reason_code`` (the routing's
+    code: ``hot_holding``, ``capacity``, ``shift``, ``window``, ``unreachable``,
+    ``dropped``...) and ``reason`` (English; the faces translate by code). A recipient
+    left out on some days and served on others is listed with those days only: this is
+    why the old table (never visited) and report (left out on any day) disagreed.
+    ``far_m``: point id -> distance (m) to the road for points beyond
+    ``network.snap_warn_m``; their reason says so.
+    """
+    import pandas as pd
+
+    meals = {str(r.id): int(r.meals_per_week) for r in scenario.recipients}
+    far = dict(far_m or {})
+    rows: list[dict[str, Any]] = []
+    for name, res in results.items():
+        plan = res.plan
+        days: dict[str, int] = {}
+        first: dict[str, tuple[str, str]] = {}
+        for day in plan.days:
+            for u in day.plan.unserved:
+                days[u.stop_id] = days.get(u.stop_id, 0) + int(day.days)
+                first.setdefault(u.stop_id, (str(u.code), str(u.reason)))
+        for rid in sorted(set(plan.unserved) | set(days)):
+            if rid in first:
+                code, reason = first[rid]
+            else:
+                text = str(plan.unserved[rid])
+                m = _CODE_RE.search(text)
+                code = m.group(1) if m else "not_assigned"
+                reason = _LABEL_RE.sub("", _CODE_RE.sub("", text)).strip()
+            if rid in far:
+                reason += f"; the position is {far[rid]:,.0f} m from the nearest road"
+            rows.append(
+                {
+                    "model": name,
+                    "recipient_id": rid,
+                    "days": int(days.get(rid, _meal_days(meals.get(rid, 7)))),
+                    "outcome": "unserved",
+                    "reason_code": code,
+                    "reason": reason,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(NOT_SERVED_COLUMNS))
+
+
+def _count_not_served(
+    results: Mapping[str, ModelResult], not_served: pd.DataFrame, n_recipients: int
+) -> dict[str, ModelResult]:
+    """The results with recipient counts from ``not_served`` (the one source of truth).
+
+    ``recipients_unserved`` = recipients with at least one day without a meal from the
+    model; ``recipients_served`` = the others.
+    """
+    unserved = not_served[not_served["outcome"] == "unserved"]
+    counts = unserved.groupby("model")["recipient_id"].nunique()
+    out: dict[str, ModelResult] = {}
+    for name, res in results.items():
+        n_unserved = int(counts.get(name, 0))
+        outcome = dataclasses.replace(
+            res.outcome,
+            recipients_unserved=n_unserved,
+            recipients_served=n_recipients - n_unserved,
+        )
+        out[name] = dataclasses.replace(res, outcome=outcome)
+    return out
+
+
 def baseline_name(scenario: Scenario) -> str:
     """The model the ``delta_*`` columns compare against: ``baseline``, else the first central."""
     if scenario.baseline:
@@ -208,29 +381,36 @@ def compare(
         network = load_network(scenario.network, cache_dir=cache_dir)
     tick("network", 1, 1)
     snapped, matrix = prepare_matrix(scenario, network, cache_dir=cache_dir, progress=tick)
+    reach = check_network_reach(scenario, network, snapped=snapped)
+    if reach.problems:
+        raise ScenarioError(reach.problems)
     notes = _snap_notes(scenario, snapped, matrix)
 
     ctx = make_context(scenario, matrix, solution_limit=solution_limit)
     specs = list(scenario.models)
-    results: dict[str, ModelResult] = {}
+    solved: dict[str, ModelResult] = {}
     for n, spec in enumerate(specs):
         tick("models", n, len(specs))
         plan, outcome, report = solve_priced(spec, ctx, with_siting=True)
-        results[str(spec.name)] = ModelResult(
+        solved[str(spec.name)] = ModelResult(
             name=str(spec.name), kind=str(spec.kind), plan=plan, outcome=outcome, siting=report
         )
-        for rid, why in plan.unserved.items():
-            notes.append(f"{spec.name}: recipient {rid} unserved: {why}")
-        if plan.unserved:
-            ids = sorted(plan.unserved)
-            logger.warning(
-                "%s: %d recipient(s) not served on every day, e.g. %s (reasons in "
-                "unserved.csv and the report)",
-                spec.name,
-                len(ids),
-                ", ".join(f"{rid}: {plan.unserved[rid]}" for rid in ids[:3]),
-            )
     tick("models", len(specs), len(specs))
+    not_served = not_served_frame(scenario, solved, far_m=reach.distance_m)
+    results = _count_not_served(solved, not_served, len(scenario.recipients))
+    for name, group in not_served.groupby("model", sort=False):
+        for row in group.itertuples(index=False):
+            notes.append(
+                f"{name}: recipient {row.recipient_id} {row.outcome} {row.days} day(s) a "
+                f"week: {row.reason}"
+            )
+        logger.warning(
+            "%s: %d recipient(s) not served by the model on every day, e.g. %s (reasons in "
+            "unserved.csv and the report)",
+            name,
+            len(group),
+            ", ".join(f"{r.recipient_id}: {r.reason}" for r in group.head(3).itertuples()),
+        )
     baseline = baseline_name(scenario)
     table = comparison_table([r.outcome for r in results.values()], baseline=baseline)
     assumptions = assumptions_table(scenario, ctx.parameters)
@@ -249,6 +429,7 @@ def compare(
             scenario, ctx, results, local_models=local_model_names(scenario), versus=versus
         )
     served = results[local].outcome.recipients_served if local is not None else None
+    central = cheapest_central(results, serving=served)
     return Comparison(
         scenario=scenario,
         network=network,
@@ -262,7 +443,15 @@ def compare(
         sensitivity=sens_frame,
         notes=tuple(notes),
         difference_tornado=diff_frame,
-        cheapest_central=cheapest_central(results, serving=served),
+        cheapest_central=central,
+        not_served=not_served,
+        conclusion=conclude(
+            table,
+            results,
+            local_models=local_model_names(scenario),
+            cheapest_central=central,
+            break_even=be_frame,
+        ),
     )
 
 

@@ -2,8 +2,9 @@
 
 One scenario holds all the faults at once (to keep the test fast): a recipient on an
 island road piece with no road to the grid, a recipient in the forest 8 km from any
-road, two recipients at one coordinate, and a local kitchen 39 km outside the network.
-A second scenario has ONLY island recipients.
+road and two recipients at one coordinate. A local kitchen 39 km outside the network
+stops the comparison with a ScenarioError naming it (issue 13: nothing can leave it). A
+second scenario has ONLY island recipients.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ def _compare(
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[str]]:
     data = h.scenario_dict()
-    data["kitchens"][1]["lat"], data["kitchens"][1]["lon"] = 63.30, 17.50  # outside the roads
     rows = [*h.RECIPIENTS, ISLAND_R, FOREST_R, TWIN_R]
     records: list[str] = []
 
@@ -70,11 +70,18 @@ def test_isolated_recipient_is_reported(faulty: tuple[Any, list[str]], rid: str)
         assert any(rid in m for m in records)  # and a warning was logged
 
 
-def test_kitchen_outside_network_is_flagged(faulty: tuple[Any, list[str]]) -> None:
-    comparison, records = faulty
-    assert "byn" in comparison.snapped.far
-    assert any("byn" in note for note in comparison.notes)
-    assert any("byn" in m for m in records)
+def test_kitchen_outside_network_is_rejected(tmp_path: Path) -> None:
+    from maltid.errors import ScenarioError
+
+    data = h.scenario_dict()
+    data["kitchens"][1]["lat"], data["kitchens"][1]["lon"] = 63.30, 17.50  # outside the roads
+    with pytest.raises(ScenarioError) as err:
+        _compare(tmp_path, list(h.RECIPIENTS), data)
+    (problem,) = err.value.problems
+    assert 'kitchen "byn"' in problem.location
+    assert "m from the nearest drivable road" in problem.message
+    metres = float(problem.message.split(" is ")[1].split(" m ")[0].replace(",", ""))
+    assert 30_000 < metres < 50_000  # 39 km
 
 
 def test_two_recipients_at_one_coordinate_are_both_planned(faulty: tuple[Any, list[str]]) -> None:

@@ -25,7 +25,7 @@ import pytest
 
 SCENARIOS = ("alfa", "beta")
 #: Files whose content is deterministic (HTML holds random Folium element ids).
-STABLE = ("comparison.csv", "routes.csv", "routes.geojson")
+STABLE = ("comparison.csv", "unserved.csv", "routes.csv", "routes.geojson", "comparison.json")
 HERE = Path(__file__).resolve().parent
 #: The child runs the real CLI; ``adv_gate`` pauses it at a chosen point when asked to.
 #: Ctrl-C gets Python's default handler even if pytest was started with SIGINT ignored
@@ -104,7 +104,10 @@ def _check_no_false_completeness(out: Path, ref: Path) -> None:
         manifest = folder / "manifest.json"
         if manifest.exists():
             listed = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-            assert set(listed) == {*STABLE, "map.html", "report.html"}, listed
+            from maltid.faces.export import OUTPUT_FILES
+
+            assert {*STABLE, "map.html", "report.html"} <= set(listed), listed
+            assert set(listed) <= set(OUTPUT_FILES), listed
             for f in listed:
                 assert (folder / f).is_file(), f"{name}: manifest lists missing {f}"
         for f in STABLE:
@@ -236,12 +239,17 @@ def test_killed_compare_resumes_to_identical_results(
     assert all(p.name.startswith(".") for p in out.rglob("*.tmp"))
 
 
+@pytest.mark.parametrize("part", [".graphml", ".json"])
 @pytest.mark.parametrize(
     "damage",
     ["truncate", "garbage", "empty", "flip"],
 )
 def test_corrupt_network_cache_is_rebuilt_with_warning(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, damage: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    damage: str,
+    part: str,
 ) -> None:
     from maltid.network import build_network
 
@@ -250,9 +258,11 @@ def test_corrupt_network_cache_is_rebuilt_with_warning(
     cache = tmp_path / "cache"
     monkeypatch.setenv("MALTID_CACHE_DIR", str(cache))
     first = build_network(osm=osm)
-    entries = [p for p in cache.rglob("*") if p.is_file()]
-    assert len(entries) == 1, entries
-    entry = entries[0]
+    # an entry is a GraphML file and its JSON sidecar (data only, no pickle)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert [p.suffix for p in entries] == [".graphml", ".json"], entries
+    assert entries[0].stem == entries[1].stem
+    (entry,) = [p for p in entries if p.suffix == part]
     blob = entry.read_bytes()
     if damage == "truncate":
         entry.write_bytes(blob[: len(blob) // 2])

@@ -16,7 +16,43 @@ if TYPE_CHECKING:
 
     from maltid.comparison import Comparison
 
-__all__ = ["routes_frame", "routes_geojson"]
+__all__ = [
+    "REASON_TEXT",
+    "kitchens_gdf",
+    "recipient_cells_gdf",
+    "routes_frame",
+    "routes_gdf",
+    "routes_geojson",
+    "unserved_frame",
+]
+
+#: What each ``reason_code`` of ``Comparison.not_served`` means, per language.
+REASON_TEXT: dict[str, dict[str, str]] = {
+    "sv": {
+        "unreachable": "ingen väg når adressen",
+        "capacity": "får inte plats i någon bil",
+        "window": "kan inte nås inom leveransfönstret",
+        "hot_holding": "för långt bort för att maten ska hållas varm",
+        "shift": "ryms inte i förarens arbetspass",
+        "no_vehicles": "inga bilar vid köket",
+        "dropped": "fick inte plats i dagens turer (för få bilar, för liten lastförmåga "
+        "eller för korta arbetspass)",
+        "not_assigned": "inget kök kan leverera",
+        "far_from_road": "adressen ligger långt från närmaste väg",
+    },
+    "en": {
+        "unreachable": "no road reaches the address",
+        "capacity": "does not fit in any vehicle",
+        "window": "cannot be reached within the delivery window",
+        "hot_holding": "too far away for the meal to stay hot",
+        "shift": "does not fit in the driver's shift",
+        "no_vehicles": "no vehicles at the kitchen",
+        "dropped": "did not fit in the day's rounds (too few vehicles, too little load or "
+        "too short shifts)",
+        "not_assigned": "no kitchen can deliver",
+        "far_from_road": "the address is far from the nearest road",
+    },
+}
 
 
 def _hhmm(seconds: float) -> str:
@@ -161,3 +197,99 @@ def routes_geojson(comparison: Comparison) -> dict[str, Any]:
                     }
                 )
     return {"type": "FeatureCollection", "features": features}
+
+
+# --------------------------------------------------------------------------------------
+# who is not served, in the reader's language
+# --------------------------------------------------------------------------------------
+
+
+def unserved_frame(comparison: Comparison, *, lang: str = "sv") -> pd.DataFrame:
+    """``unserved.csv``: ``Comparison.not_served`` with ``reason`` in ``lang`` (sv, en).
+
+    Columns ``model, recipient_id, days, outcome, reason_code, reason``; the Swedish or
+    English reason is the meaning of ``reason_code`` (English keeps the solver's detail).
+    """
+    import pandas as pd
+
+    from maltid.comparison import NOT_SERVED_COLUMNS
+    from maltid.faces.i18n import check_lang
+
+    lang = check_lang(lang)
+    frame = comparison.not_served
+    if frame is None:
+        return pd.DataFrame(columns=list(NOT_SERVED_COLUMNS))
+    frame = frame.copy()
+    if lang != "en":
+        texts = REASON_TEXT[lang]
+        frame["reason"] = [
+            texts.get(str(code), str(code))
+            + ("; " + texts["far_from_road"] if "from the nearest road" in str(why) else "")
+            for code, why in zip(frame["reason_code"], frame["reason"], strict=True)
+        ]
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# GIS layers (geopandas)
+# --------------------------------------------------------------------------------------
+
+
+def routes_gdf(comparison: Comparison) -> Any:
+    """Every vehicle route as a GeoDataFrame of LineStrings along the roads (EPSG:4326).
+
+    Columns as the properties of :func:`routes_geojson` (model, day, days_per_week,
+    vehicle, kitchen, n_stops, load_meals, km, minutes, cost_sek) plus ``geometry``; call
+    ``.explore()`` for an interactive map or ``.to_crs("EPSG:3006")`` for SWEREF 99 TM.
+    PRIVACY: the lines pass by the recipients' homes and stop there.
+    """
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame.from_features(routes_geojson(comparison)["features"], crs="EPSG:4326")
+
+
+def kitchens_gdf(comparison: Comparison) -> Any:
+    """The scenario's kitchens as points (EPSG:4326): id, name, role, cost_per_meal_sek."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    ks = comparison.scenario.kitchens
+    return gpd.GeoDataFrame(
+        {
+            "id": [str(k.id) for k in ks],
+            "name": [str(k.name) for k in ks],
+            "role": [str(k.role) for k in ks],
+            "cost_per_meal_sek": [float(k.cost_per_meal_sek) for k in ks],
+            "capacity_meals_per_day": [int(k.capacity_meals_per_day) for k in ks],
+        },
+        geometry=[Point(float(k.lon), float(k.lat)) for k in ks],
+        crs="EPSG:4326",
+    )
+
+
+def recipient_cells_gdf(comparison: Comparison, *, cell_size_m: float = 1000.0) -> Any:
+    """Recipients counted per grid square (polygons, EPSG:4326), never their positions.
+
+    The squares of :func:`maltid.faces.maps.aggregate_recipients`: ``count`` recipients
+    in a square of ``size_m`` metres; squares with fewer than ``maps.MIN_CELL_COUNT`` are
+    pooled into coarser ones or left out (their number is in ``attrs["hidden"]``).
+    """
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from maltid.faces.maps import aggregate_recipients
+
+    rs = comparison.scenario.recipients
+    cells, hidden = aggregate_recipients(
+        [float(r.lat) for r in rs], [float(r.lon) for r in rs], cell_size_m=cell_size_m
+    )
+    gdf = gpd.GeoDataFrame(
+        {
+            "count": [int(c["count"]) for c in cells],
+            "size_m": [float(c["size_m"]) for c in cells],
+        },
+        geometry=[Polygon([(lon, lat) for lat, lon in c["corners"]]) for c in cells],
+        crs="EPSG:4326",
+    )
+    gdf.attrs["hidden"] = int(hidden)
+    return gdf

@@ -1,0 +1,268 @@
+"""Who is not served (one source of truth), network reach, and the saved comparison.
+
+Real scenarios only: the synthetic grid extract of ``fixtures_comparison`` (OSM XML read
+by the network loader) with scenarios written as TOML + CSV and read by
+``maltid.load_scenario``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import fixtures_comparison as fc
+from maltid.comparison import NOT_SERVED_COLUMNS, Comparison
+
+SMALL_TOML = """
+name = "Fredagsbyn (synthetic)"
+seed = 3
+
+[network]
+osm = "{osm}"
+
+[recipients]
+csv = "recipients.csv"
+
+[[kitchens]]
+id = "central"
+name = "Centralköket"
+role = "central"
+lat = {lat0}
+lon = {lon0}
+cost_per_meal_sek = 55.0
+capacity_meals_per_day = 500
+
+[[kitchens]]
+id = "far"
+name = "Skogsköket"
+role = "local"
+lat = {far_lat}
+lon = {far_lon}
+cost_per_meal_sek = 60.0
+capacity_meals_per_day = 50
+
+[fleet]
+vehicle_capacity_meals = {capacity}
+vehicles_per_kitchen = 1
+cost_per_km_sek = 2.5
+driver_cost_per_hour_sek = 380.0
+co2_kg_per_km = 0.18
+service_min_per_stop = 3.0
+shift_start = "10:00"
+max_shift_min = 300
+
+[delivery]
+lunch_window = ["11:00", "13:30"]
+max_hot_holding_min = 60
+
+[analysis]
+break_even = []
+sensitivity = false
+
+[[models]]
+kind = "central_daily_hot"
+days_per_week = 5
+"""
+
+
+def _small(tmp_path: Path, *, far_m: float = 0.0, capacity: int = 12) -> Any:
+    """Six 7-meal recipients near the central kitchen; Friday carries 3 meals each.
+
+    With one van of ``capacity`` meals, Mon-Thu (6 meals) fits and Friday (18 meals)
+    does not: some recipients are left out on Friday only. ``far_m``: the local kitchen
+    this far south of the grid (metres).
+    """
+    from maltid.scenario import load_scenario
+
+    (tmp_path / "grid.osm").write_text(fc.grid_osm_text(), encoding="utf-8")
+    rows = ["id,lat,lon,meals_per_week,hot_meal"]
+    for k, (i, j) in enumerate([(0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (2, 2)]):
+        lat, lon = fc.node_position(i, j)
+        rows.append(f"s{k},{lat + 0.0002:.7f},{lon:.7f},7,true")
+    (tmp_path / "recipients.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    far_lat = fc.LAT0 - far_m / 111_195.0 if far_m else fc.node_position(3, 3)[0]
+    far_lon = fc.LON0 if far_m else fc.node_position(3, 3)[1]
+    (tmp_path / "scenario.toml").write_text(
+        SMALL_TOML.format(
+            osm=(tmp_path / "grid.osm").as_posix(),
+            lat0=fc.LAT0,
+            lon0=fc.LON0,
+            far_lat=far_lat,
+            far_lon=far_lon,
+            capacity=capacity,
+        ),
+        encoding="utf-8",
+    )
+    return load_scenario(tmp_path / "scenario.toml")
+
+
+@pytest.fixture(scope="module")
+def comparison() -> Comparison:
+    return fc.make_comparison(kitchen_name=fc.HOSTILE_NAME)
+
+
+def test_not_served_counts_are_the_tables(comparison: Comparison) -> None:
+    ns = comparison.not_served
+    assert ns is not None and tuple(ns.columns) == NOT_SERVED_COLUMNS
+    t = comparison.table.set_index("model")
+    n = len(comparison.scenario.recipients)
+    for model in t.index:
+        mine = ns[ns["model"] == model]
+        for outcome, col in (("unserved", "recipients_unserved"),):
+            assert mine[mine["outcome"] == outcome]["recipient_id"].nunique() == t.loc[model, col]
+        assert t.loc[model, "recipients_served"] + t.loc[model, "recipients_unserved"] == n
+        # the result objects carry the same counts as the table
+        out = comparison.results[model].outcome
+        assert out.recipients_unserved == t.loc[model, "recipients_unserved"]
+    # the recipient at the end of the 50 km road: beyond the hot-holding limit from every
+    # kitchen, every day, in both hot models; the chilled model serves it
+    far = ns[ns["recipient_id"] == "r039"].set_index("model")
+    assert set(far.index) == {"central_daily_hot", "local_kitchens"}
+    assert (far["reason_code"] == "hot_holding").all() and (far["days"] == 7).all()
+    assert (far["outcome"] == "unserved").all()
+
+
+def test_partly_served_recipients_are_counted_once_with_their_days(tmp_path: Path) -> None:
+    """The cause of 'table 5, report 8': left out on Friday, served Mon-Thu."""
+    from maltid.pipeline import compare
+
+    sc = _small(tmp_path)
+    comp = compare(sc, solution_limit=10)
+    plan = comp.results["central_daily_hot"].plan
+    ns = comp.not_served
+    assert ns is not None
+    friday = next(d for d in plan.days if d.day_indices == (4,))
+    mon_thu = next(d for d in plan.days if d.day_indices == (0, 1, 2, 3))
+    left_out_friday = {u.stop_id for u in friday.plan.unserved}
+    visited_mon_thu = {s for r in mon_thu.plan.routes for s in r.stop_ids}
+    assert left_out_friday, "18 meals on Friday cannot fit in one van of 12"
+    assert left_out_friday <= visited_mon_thu  # visited on other days: partly served
+    rows = ns.set_index("recipient_id")
+    assert set(rows.index) == left_out_friday
+    assert (rows["days"] == 1).all()
+    assert set(rows["reason_code"]) <= {"capacity", "dropped"}
+    t = comp.table.set_index("model")
+    assert t.loc["central_daily_hot", "recipients_unserved"] == len(left_out_friday)
+    assert t.loc["central_daily_hot", "recipients_served"] == 6 - len(left_out_friday)
+
+
+def test_kitchen_far_from_roads_is_rejected(tmp_path: Path) -> None:
+    from maltid.errors import ScenarioError
+    from maltid.network import load_network
+    from maltid.pipeline import check_network_reach, compare
+
+    sc = _small(tmp_path, far_m=3800.0, capacity=40)
+    net = load_network(sc.network, cache_dir=str(tmp_path / "cache"))
+    reach = check_network_reach(sc, net)
+    assert len(reach.problems) == 1 and not reach.warnings
+    p = reach.problems[0]
+    assert p.file == str(sc.source_path)
+    assert 'kitchen "far"' in p.location and "Skogsköket" in p.message
+    assert 3700 < reach.distance_m["far"] < 3900
+    assert f"{reach.distance_m['far']:,.0f} m" in p.message and "snap_warn_m" in p.message
+    with pytest.raises(ScenarioError, match="far"):
+        compare(sc, network=net, solution_limit=10)
+    # within the default 2,000 m: no problem
+    near = check_network_reach(sc.with_value("network.snap_warn_m", 5000.0), net)
+    assert near.problems == () and dict(near.distance_m) == {}
+
+
+def test_outputs_files_and_reload_without_solving(
+    comparison: Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyogrio
+
+    from maltid.faces.export import OUTPUT_FILES, load_comparison, write_outputs
+
+    written = write_outputs(comparison, tmp_path, lang="sv")
+    assert set(OUTPUT_FILES) <= set(written)
+    unserved = pd.read_csv(tmp_path / "unserved.csv")
+    assert tuple(unserved.columns) == NOT_SERVED_COLUMNS
+    t = comparison.table.set_index("model")
+    for model in t.index:
+        n = unserved[(unserved["model"] == model) & (unserved["outcome"] == "unserved")]
+        assert len(n) == t.loc[model, "recipients_unserved"]
+    assert "varm" in unserved["reason"].iloc[0]  # Swedish
+    be = pd.read_csv(tmp_path / "break_even.csv")
+    assert list(be.columns[:9]) == [
+        "parameter",
+        "kitchen",
+        "local_model",
+        "versus_model",
+        "value",
+        "unit",
+        "bracketed",
+        "low",
+        "high",
+    ]
+    assert comparison.cheapest_central in set(be["versus_model"])
+    # the GeoPackage: routes, recipients per square, kitchens; no recipient position
+    layers = dict(pyogrio.list_layers(tmp_path / "outputs.gpkg"))
+    assert layers == {"routes": "LineString", "recipients": "Polygon", "kitchens": "Point"}
+    import geopandas as gpd
+
+    cells = gpd.read_file(tmp_path / "outputs.gpkg", layer="recipients")
+    coords = {(round(x, 7), round(y, 7)) for g in cells.geometry for x, y in g.exterior.coords}
+    for r in comparison.scenario.recipients:
+        assert (round(r.lon, 7), round(r.lat, 7)) not in coords
+    assert int(cells["count"].sum()) <= len(comparison.scenario.recipients)
+    routes = gpd.read_file(tmp_path / "outputs.gpkg", layer="routes")
+    n_routes = sum(len(d.plan.routes) for r in comparison.results.values() for d in r.plan.days)
+    assert len(routes) == n_routes and routes.crs.to_epsg() == 4326
+    # comparison.json is plain data (no pickle) and loads back without any solve
+    data = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
+    assert data["format"] == ["maltid-comparison", 1]
+    import maltid.analysis.break_even
+    import maltid.analysis.common
+    import maltid.analysis.sensitivity
+    import maltid.models
+
+    def no_solve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("load_comparison must not solve")
+
+    for module in (
+        maltid.models,
+        maltid.analysis.common,
+        maltid.analysis.break_even,
+        maltid.analysis.sensitivity,
+    ):
+        monkeypatch.setattr(module, "solve_model", no_solve)
+    again = load_comparison(tmp_path, network=comparison.network)
+    for name, res in comparison.results.items():
+        assert again.results[name] == res
+    assert again.conclusion == comparison.conclusion
+    assert again.baseline == comparison.baseline and again.notes == comparison.notes
+    for name in ("table", "assumptions", "break_even", "sensitivity", "not_served"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(comparison, name))
+    pd.testing.assert_frame_equal(again.difference_tornado, comparison.difference_tornado)
+    assert [r.id for r in again.scenario.recipients] == [
+        r.id for r in comparison.scenario.recipients
+    ]
+
+
+def test_load_comparison_errors(tmp_path: Path) -> None:
+    from maltid.errors import InputError
+    from maltid.faces.export import load_comparison
+
+    with pytest.raises(InputError, match="not found"):
+        load_comparison(tmp_path)
+    (tmp_path / "comparison.json").write_text('{"format": ["other", 9]}', encoding="utf-8")
+    with pytest.raises(InputError, match="format"):
+        load_comparison(tmp_path)
+
+
+def test_routes_gdf_matches_geojson(comparison: Comparison) -> None:
+    from maltid.faces.tables import routes_gdf, routes_geojson
+
+    gdf = routes_gdf(comparison)
+    features = routes_geojson(comparison)["features"]
+    assert len(gdf) == len(features)
+    assert list(gdf["km"]) == [f["properties"]["km"] for f in features]
+    first = list(gdf.geometry.iloc[0].coords)
+    assert [list(c) for c in first] == features[0]["geometry"]["coordinates"]
+    assert all(math.isfinite(v) for v in gdf["cost_sek"])
