@@ -9,6 +9,7 @@ nodes), ``matrix`` (:func:`travel_matrix`), ``paths`` (polylines for maps) and
 
 from __future__ import annotations
 
+from maltid.network.basemap import BaseLayer, Place, base_layer
 from maltid.network.build import build_network, load_network, save_graphml
 from maltid.network.cache import default_cache_dir
 from maltid.network.drivable import (
@@ -28,10 +29,13 @@ __all__ = [
     "DEFAULT_SPEEDS_KPH",
     "DRIVABLE_HIGHWAYS",
     "FALLBACK_SPEED_KPH",
+    "BaseLayer",
     "NetworkStats",
+    "Place",
     "RoadNetwork",
     "Snapped",
     "TravelMatrix",
+    "base_layer",
     "build_network",
     "default_cache_dir",
     "is_drivable",
