@@ -78,7 +78,7 @@ def scenario(
     speed_mps: float = 15.0,
     detour: float = 1.3,
     star: bool = False,
-    vehicles: int = 3,
+    vehicles: int | None = 3,
     capacity: int = 40,
     chilled_capacity: int | None = 150,
     hold_min: float = 90.0,
@@ -90,7 +90,6 @@ def scenario(
     """Write, load and return a scenario and its hand-made travel matrix (s, m)."""
     fleet_: dict[str, Any] = {
         "vehicle_capacity_meals": capacity,
-        "vehicles_per_kitchen": vehicles,
         "cost_per_km_sek": 2.5,
         "driver_cost_per_hour_sek": 380.0,
         "co2_kg_per_km": 0.18,
@@ -99,6 +98,8 @@ def scenario(
         "max_shift_min": 240.0,
         "fixed_cost_sek_per_vehicle_day": 0.0,
     }
+    if vehicles is not None:  # else the fleet is sized by the plan
+        fleet_["vehicles_per_kitchen"] = vehicles
     if chilled_capacity is not None:
         fleet_["chilled_vehicle_capacity_meals"] = chilled_capacity
     fleet_.update(fleet or {})

@@ -100,14 +100,14 @@ def check_invariants(sc: Scenario, plan: WeekPlan) -> collections.Counter[str]:
     return counts
 
 
-def _town(**kw: Any) -> tuple[Scenario, TravelMatrix]:
+def _town(*, village_vehicles: int | None = 1, **kw: Any) -> tuple[Scenario, TravelMatrix]:
     """Central kitchen, a village kitchen with one car, and three hard cases: ``far`` beyond
     the hot-holding limit of the central kitchen, ``island`` with no road, and a village
     too big for one car in the lunch window."""
     rng = np.random.default_rng(1)
     ks = [
         kitchen("central", "central", 60.0, 15.0),
-        kitchen("village", "local", 60.15, 15.0, vehicles=1),
+        kitchen("village", "local", 60.15, 15.0, vehicles=village_vehicles),
     ]
     rs = [
         recipient(f"c{i:02d}", 60.0 + rng.normal(0, 0.01), 15.0 + rng.normal(0, 0.02), 7)
@@ -120,7 +120,8 @@ def _town(**kw: Any) -> tuple[Scenario, TravelMatrix]:
         recipient("far", 60.40, 15.0, 7),
         recipient("island", 60.02, 15.02, 4, hot_meal=False),
     ]
-    sc, m = scenario(ks, rs, models=ALL, vehicles=2, hold_min=60.0, **kw)
+    kw.setdefault("vehicles", 2)
+    sc, m = scenario(ks, rs, models=ALL, hold_min=60.0, **kw)
     k = m.ids.index("island")
     t, d = m.time_s.copy(), m.distance_m.copy()
     for arr in (t, d):
@@ -341,3 +342,47 @@ def test_invariants_on_a_real_extract(
     assert len({frozenset(u) for u in unserved.values()}) == 1  # the same in every model
     assert counts["hot"]["fallback"] > 0  # the 8-minute limit leaves the far ones out
     assert sum(counts["hot"].values()) == len(sc.recipients)
+
+
+@pytest.mark.parametrize(("k", "kept"), [(1, 6), (2, 3), (3, 2), (4, 1), (5, 1), (6, 1), (7, 0)])
+def test_days_kept_between_deliveries_by_hand(k: int, kept: int) -> None:
+    # delivery days floor(i * 7 / k): k=2 Mon+Thu (gaps 3, 4), k=3 Mon+Wed+Fri (2, 2, 3),
+    # k=4 Mon, Tue, Thu, Sat (1, 2, 2, 2), k=5 Mon, Tue, Wed, Fri, Sat (1, 1, 2, 1, 2)
+    assert max_days_kept(k) == kept
+
+
+def test_deliveries_are_raised_for_the_shelf_life_and_the_van() -> None:
+    from maltid.models.boxes import deliveries_needed, per_delivery_meals
+
+    sc, m = scenario([kitchen("central", "central", 60.0, 15.0)], [recipient("a", 60.01, 15.0, 14)])
+    ctx = _ctx(sc, m)
+    keep = shelf_life_days(ctx) - cook_to_delivery_days(ctx)
+    (a,) = sc.recipients
+    # 14 meals: 2 a day; k=2 brings 6 (Mon-Wed) and 8 (Thu-Sun)
+    assert [per_delivery_meals(a, k) for k in (1, 2, 3, 7)] == [14, 8, 6, 2]
+    k_shelf = min(k for k in range(1, 8) if max_days_kept(k) <= keep)
+    assert deliveries_needed(ctx, [a], 1) == k_shelf
+    assert deliveries_needed(ctx, [a], 1, capacity_meals=6) == max(k_shelf, 3)
+    assert deliveries_needed(ctx, [a], 1, capacity_meals=1) == 7  # nothing fits: at most 7
+
+
+def test_without_a_vehicle_cap_every_model_sizes_its_fleet() -> None:
+    sc, m = _town(vehicles=None, village_vehicles=None)
+    assert sc.fleet.vehicles_per_kitchen is None
+    ctx = _ctx(sc, m)
+    for spec in sc.models:
+        plan = models.solve_model(spec, ctx)
+        check_invariants(sc, plan)
+        # nobody is left to the fallback for lack of vans
+        short = [o for o in plan.outcomes.values() if o.reason_code in ("dropped", "no_vehicles")]
+        assert short == [], spec.name
+        assert plan.vehicles_needed["central"] >= 1, spec.name
+    # the village of 14 five-meal recipients needs more than the one car of the capped town
+    capped_sc, capped_m = _town()
+    capped = models.solve_model(capped_sc.model("local"), _ctx(capped_sc, capped_m))
+    sized = models.solve_model(sc.model("local"), ctx)
+    assert capped.vehicles_needed["village"] == 1
+    assert sized.vehicles_needed["village"] > 1
+    assert sum(o.outcome == "fallback" for o in sized.outcomes.values()) < sum(
+        o.outcome == "fallback" for o in capped.outcomes.values()
+    )

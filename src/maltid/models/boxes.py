@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHILLED_FILL_TARGET",
-    "DEFAULT_SHELF_LIFE_DAYS",
     "WORKING_DAYS",
     "box_week",
     "cook_to_delivery_days",
@@ -54,17 +53,12 @@ __all__ = [
 CHILLED_FILL_TARGET = 0.9
 #: Working days a week over which chilled deliveries are spread.
 WORKING_DAYS = 5
-#: Days from cooking to the last chilled meal eaten, until the scenario carries it
-#: (requested: ``[delivery] chilled_shelf_life_days``, /tmp/requests/models.md). An
-#: assumption: no fixed official number exists (SKR); Livsmedelsverket's consumer advice
-#: is up to 7 days at 4 degC.
-DEFAULT_SHELF_LIFE_DAYS = 5
 
 
 def shelf_life_days(ctx: ModelContext) -> int:
-    """Days from cooking to the last chilled meal eaten (days)."""
-    del ctx  # the scenario field is requested; until then the one constant above
-    return DEFAULT_SHELF_LIFE_DAYS
+    """Days from cooking to the last chilled meal eaten (``[delivery]
+    chilled_shelf_life_days``; days)."""
+    return int(ctx.scenario.delivery.chilled_shelf_life_days)
 
 
 def cook_to_delivery_days(ctx: ModelContext) -> int:

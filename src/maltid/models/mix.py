@@ -119,7 +119,9 @@ def solve_optimised_mix(
 
     The siting MIP's delivery cost is an estimate, so its choice is not trusted blindly.
     Every candidate open set below is routed for real and priced with ``price``; the
-    plan serving the most recipients wins, then the cheapest (ties: the earlier one):
+    plan leaving the fewest recipients unserved wins (the same in every plan, as whom no
+    road reaches; the fallback's recipients are served and priced), then the cheapest
+    (ties: the earlier one):
 
     1. the MIP's own choice on the estimated costs;
     2. every candidate open, each serving its own village first (the Frame Lake plan of
@@ -186,8 +188,9 @@ def solve_optimised_mix(
         exact(frozenset(), "central_only")
 
     def best() -> _MixEval:
-        # serving more recipients comes first: a plan that drops recipients is not
-        # cheaper, it is incomplete; then the cost (min keeps the first of ties)
+        # fewer unserved first (a guard: unserved is the no-road set, equal for all sets;
+        # the fallback's boxes are priced in the cost); then the cost (min keeps the first
+        # of ties)
         return min(evals.values(), key=lambda e: (len(e.plan.unserved), e.cost_sek))
 
     current = best()
