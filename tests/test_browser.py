@@ -194,8 +194,8 @@ def test_map_names_the_villages_offline(chromium: Any, real: tuple[Path, Path, A
     import maltid.network
 
     map_path, _report, _comparison, osm = real
-    if not hasattr(maltid.network, "load_basemap"):
-        pytest.skip("maltid.network.load_basemap (the offline background) is not there yet")
+    if not hasattr(maltid.network, "base_layer"):
+        pytest.skip("maltid.network.base_layer (the offline background) is not there yet")
     _open(chromium, map_path)
     wait_for(chromium, "return document.querySelectorAll('.maltid-place').length > 0")
     shown = set(

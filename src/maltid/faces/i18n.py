@@ -142,7 +142,8 @@ def source_text(parameter: str, source: str, lang: str = "sv", source_sv: str = 
         return source
     name = parameter.rpartition(".")[2]
     if source_sv:
-        return source_sv
+        # the catalogue's Swedish text may name a scenario field; the reader sees words
+        return re.sub(r"\(?hot_meal\s*=\s*true\)?|hot_meal", "varm mat", source_sv)
     if name in module.SOURCES:
         return str(module.SOURCES[name])
     if source.lower().startswith("maltid assumption"):

@@ -467,31 +467,7 @@ REASONS: Final[dict[str, str]] = {
     "other": "annan orsak",
 }
 
-#: Swedish wording of the sources in ``maltid/data/cost_defaults.toml`` (by parameter).
-#: A parameter missing here: its ``source_sv`` column if any, else :data:`ASSUMPTION_SOURCE`
-#: for maltid's own assumptions.
-SOURCES: Final[dict[str, str]] = {
-    "cost_per_km_sek": (
-        "Skatteverket: skattefri milersättning för egen bil, 25 kr per mil = 2,50 kr/km, "
-        "inkomstår 2024 (oförändrad sedan 2023). Ett golv för bränsle, slitage och däck; en "
-        "kommunal skåpbil kostar oftast mer – ersätt med fordonsflottans egen siffra."
-    ),
-    "driver_cost_per_hour_sek": (
-        "Antagande i maltid (storleksordning); ersätt med kommunens egen siffra. Byggt på en "
-        "antagen bruttolön om cirka 30 000 kr/månad över 165 timmar (cirka 180 kr/timme) plus "
-        "arbetsgivaravgifter 31,42 % (Skatteverket, 2024), semesterersättning och "
-        "tjänstepension."
-    ),
-    "co2_kg_per_km": (
-        "Miljöbarometern, indikator K.H.B1.M (2030.miljobarometern.se; data från SCB, "
-        "saknade värden modellerade av Trafikverket): genomsnittligt certifierat utsläpp av "
-        "koldioxid för personbilar i trafik i Sverige, 132,6 g/km enligt NEDC för 2022 (WLTP "
-        "ger högre värden). Certifierade värden underskattar verklig körning och skåpbilar "
-        "släpper ut mer – ersätt med fordonsflottans egen siffra."
-    ),
-    "local_delivery_staff_cost_per_hour_sek": (
-        "Antagande i maltid (storleksordning); ersätt med kommunens egen siffra. Byggt som "
-        "förarkostnaden per timme (arbetsgivaravgifter 31,42 %, Skatteverket 2024)."
-    ),
-}
+#: Sources are the catalogue's (``source_sv`` in ``maltid/data/cost_defaults.toml``); this
+#: sentence stands in for maltid's own assumptions that have no Swedish source yet.
+SOURCES: Final[dict[str, str]] = {}
 ASSUMPTION_SOURCE: Final = "Antagande i maltid (storleksordning); ersätt med kommunens egen siffra."

@@ -65,6 +65,8 @@ MAP_CSS = """
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
 .maltid-place.small{font-weight:400;font-size:11px}
 .leaflet-container{background:#f4f2ee}
+.leaflet-control-layers{font:12px/1.3 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+.leaflet-control-layers-expanded{padding:4px 8px}
 """
 
 

@@ -141,44 +141,52 @@ def _network_lines(graph: Any) -> list[list[tuple[float, float]]]:
 
 
 def _basemap(comparison: Comparison) -> Any | None:
-    """The offline background of the scenario's OSM extract, or None when there is none."""
+    """The offline background of the scenario's OSM extract (clipped to the road network)."""
+    from maltid.network import base_layer
+
     try:
-        from maltid.network import load_basemap  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return load_basemap(comparison.scenario.network)
+        layer = base_layer(comparison.scenario.network, bbox=comparison.network.bounds)
     except Exception as exc:  # the map must still draw its routes
         logger.warning("maps: no offline background (%s)", exc)
         return None
+    if not (layer.places or layer.water.get("features") or layer.built_up.get("features")):
+        return None
+    return layer
 
 
-def _draw_basemap(fmap: Any, basemap: Any, lang: str) -> None:
+def _draw_basemap(fmap: Any, layer: Any, lang: str) -> None:
+    """Built-up areas, water and place names under everything else (an overlay)."""
     import folium
 
     group = folium.FeatureGroup(name=_layer_name(t("base_layer", lang)), overlay=True, show=True)
-    for line in _lines(list(getattr(basemap, "built_up", ()))):
-        folium.Polygon(
-            line, color="#b3a999", weight=0.5, fill=True, fill_color="#e3ddd3", fill_opacity=0.8
+    if layer.built_up.get("features"):
+        folium.GeoJson(
+            layer.built_up,
+            style_function=lambda _f: {
+                "color": "#b3a999",
+                "weight": 0.5,
+                "fillColor": "#e3ddd3",
+                "fillOpacity": 0.8,
+            },
+            interactive=False,
+            control=False,
         ).add_to(group)
-    for geom in getattr(basemap, "water", ()):
-        area = getattr(geom, "geom_type", "") in ("Polygon", "MultiPolygon")
-        for line in _lines([geom]):
-            if area:
-                folium.Polygon(
-                    line,
-                    color="#4a90b8",
-                    weight=0.5,
-                    fill=True,
-                    fill_color="#a6cee3",
-                    fill_opacity=0.9,
-                ).add_to(group)
-            else:
-                folium.PolyLine(line, color="#4a90b8", weight=1.5).add_to(group)
+    if layer.water.get("features"):
+        folium.GeoJson(
+            layer.water,
+            style_function=lambda _f: {
+                "color": "#4a90b8",
+                "weight": 1.2,
+                "fillColor": "#a6cee3",
+                "fillOpacity": 0.9,
+            },
+            interactive=False,
+            control=False,
+        ).add_to(group)
     group.add_to(fmap)
     places = folium.FeatureGroup(name=_layer_name(t("places_layer", lang)), overlay=True, show=True)
-    for place in sorted(getattr(basemap, "places", ()), key=lambda p: (str(p.name), p.lat)):
-        size = "" if str(getattr(place, "kind", "")) in _BIG_PLACES else " small"
+    for place in layer.places:
+        size = "" if str(place.kind) in _BIG_PLACES or place.kind == "village" else " small"
         icon = folium.DivIcon(
             html=str(_parts().place_label(str(place.name), size)),
             class_name="maltid-place-icon",
@@ -488,12 +496,7 @@ def render_map(
     if bounds:
         lats = [b[0] for b in bounds]
         lons = [b[1] for b in bounds]
-        fmap.fit_bounds(
-            [
-                [math.floor(min(lats) * 100) / 100, math.floor(min(lons) * 100) / 100],
-                [math.ceil(max(lats) * 100) / 100, math.ceil(max(lons) * 100) / 100],
-            ]
-        )
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(10, 10))
     script = MacroElement()
     script._template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
     script.js = "\n".join(js)  # type: ignore[attr-defined]

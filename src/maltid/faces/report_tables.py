@@ -274,20 +274,31 @@ def assumptions_table(comparison: Comparison, lang: str) -> Table | None:
             (t("col_year", lang), ""),
         ],
     )
+    from maltid.scenario import parameters_table
+
+    catalogue = {str(r["parameter"]): r for r in parameters_table().to_dict("records")}
+    scenario_file = str(comparison.scenario.source_path or "")
     for rec in frame.head(_MAX_ROWS).to_dict("records"):
         value = float(rec["value"]) if not is_missing(rec.get("value")) else math.nan
         decimals = 0 if math.isfinite(value) and value.is_integer() else 2
         name = str(rec["parameter"])
+        known = catalogue.get(name, {})
+        raw = str(rec.get("source") or known.get("source") or "")
         source = source_text(
-            name, str(rec.get("source") or ""), lang, str(rec.get("source_sv") or "")
+            name, raw, lang, str(rec.get("source_sv") or known.get("source_sv") or "")
         )
-        overridden = bool(rec.get("overridden", False))
+        default = known.get("value", math.nan)
+        overridden = bool(rec.get("overridden", False)) or (
+            not is_missing(default) and math.isfinite(value) and abs(value - float(default)) > 1e-9
+        )
         if overridden:
-            default = format_number(rec.get("default_value"), decimals=2, lang=lang)
-            source = t("scenario_value_default", lang, default=default, source=source)
-        elif not str(rec.get("source") or "") or str(rec.get("source")).lower().startswith(
-            "scenario"
-        ):
+            source = t(
+                "scenario_value_default",
+                lang,
+                default=format_number(default, decimals=2, lang=lang),
+                source=source,
+            )
+        elif not raw or raw == scenario_file or raw.lower().startswith("scenario"):
             source = t("scenario_value", lang)
         year = rec.get("year")
         table.rows.append(
