@@ -16,7 +16,6 @@ reaches JavaScript only as JSON strings.
 from __future__ import annotations
 
 import logging
-import math
 import os
 from collections import Counter
 from collections.abc import Sequence
