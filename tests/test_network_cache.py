@@ -1,4 +1,4 @@
-"""Tests of maltid.network.cache: GraphML + JSON sidecar, checked on load, no pickle."""
+"""Tests of maltid.network.cache: npz + JSON sidecar, checked on load, no pickle."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from conftest import TOY_WAYS, toy_osm_text
@@ -27,7 +28,7 @@ def test_cache_round_trip_and_corruption(
 ) -> None:
     first = build_network(osm=toy_osm, cache_dir=tmp_path)
     assert not first.stats.from_cache
-    entries = list(tmp_path.glob("network-*.graphml"))
+    entries = list(tmp_path.glob("network-*.npz"))
     assert len(entries) == 1
     assert len(list(tmp_path.glob("network-*.json"))) == 1
     second = build_network(osm=toy_osm, cache_dir=tmp_path)
@@ -51,7 +52,7 @@ def test_cache_dir_from_environment(
 ) -> None:
     monkeypatch.setenv("MALTID_CACHE_DIR", str(tmp_path / "env-cache"))
     build_network(osm=toy_osm)
-    assert list((tmp_path / "env-cache").glob("network-*.graphml"))
+    assert list((tmp_path / "env-cache").glob("network-*.npz"))
 
 
 def test_cache_key_follows_file_content(tmp_path: Path) -> None:
@@ -71,16 +72,16 @@ def _canonical(g: nx.MultiDiGraph) -> str:
 
 
 @pytest.mark.parametrize(
-    "damage", ["sidecar-garbage", "sidecar-key", "sidecar-missing", "graph-missing", "bad-xml"]
+    "damage", ["sidecar-garbage", "sidecar-key", "sidecar-missing", "graph-missing", "bad-npz"]
 )
 def test_broken_sidecar_or_graph_is_rebuilt(
     damage: str, toy_osm: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = build_network(osm=toy_osm, cache_dir=tmp_path)
-    (graphml,) = tmp_path.glob("network-*.graphml")
-    sidecar = graphml.with_suffix(".json")
+    (arrays,) = tmp_path.glob("network-*.npz")
+    sidecar = arrays.with_suffix(".json")
     meta = json.loads(sidecar.read_text())
-    assert meta["key"] == first.cache_key and meta["graphml_sha256"] == file_sha256(graphml)
+    assert meta["key"] == first.cache_key and meta["npz_sha256"] == file_sha256(arrays)
     assert meta["stats"]["edges"] == first.stats.edges
     if damage == "sidecar-garbage":
         sidecar.write_text("{not json")
@@ -89,10 +90,10 @@ def test_broken_sidecar_or_graph_is_rebuilt(
     elif damage == "sidecar-missing":
         sidecar.unlink()
     elif damage == "graph-missing":
-        graphml.unlink()
-    else:  # valid digest of a file that is not GraphML
-        graphml.write_text("<graphml><oops")
-        sidecar.write_text(json.dumps({**meta, "graphml_sha256": file_sha256(graphml)}))
+        arrays.unlink()
+    else:  # valid digest of a file that is not npz
+        arrays.write_bytes(b"PK\x03\x04 not really a zip")
+        sidecar.write_text(json.dumps({**meta, "npz_sha256": file_sha256(arrays)}))
     with caplog.at_level(logging.WARNING, logger="maltid"):
         rebuilt = build_network(osm=toy_osm, cache_dir=tmp_path)
     assert not rebuilt.stats.from_cache
@@ -114,7 +115,9 @@ def test_real_extract_round_trips_through_the_cache(
     # equal data; NaN (pyrosm's "untagged" inside merged tag lists) compared as NaN
     assert _canonical(built.graph) == _canonical(loaded.graph)
     assert loaded.graph.graph == built.graph.graph
-    # the entry is data only: GraphML and a JSON sidecar, nothing that unpickles
+    # the entry is data only: plain npz arrays and a JSON sidecar, nothing that unpickles
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert [n.rsplit(".", 1)[1] for n in names] == ["graphml", "json"]
-    assert (tmp_path / names[0]).read_bytes().startswith(b"<?xml")
+    assert [n.rsplit(".", 1)[1] for n in names] == ["json", "npz"]
+    with np.load(tmp_path / names[1], allow_pickle=False) as data:
+        assert all(data[name].dtype != object for name in data.files)
+        assert data["node_id"].size == built.stats.nodes

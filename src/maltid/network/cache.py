@@ -1,19 +1,21 @@
-"""The disk cache of built road networks: GraphML plus a JSON sidecar, data only.
+"""The disk cache of built road networks: npz arrays plus a JSON sidecar, data only.
 
 An entry is two files in the cache directory (:func:`default_cache_dir`, or
 ``MALTID_CACHE_DIR`` when a directory is shared, e.g. by the workers of a dask cluster):
 
-* ``network-<key>.graphml``: the graph. Node ``x``/``y`` (degrees) and edge ``length``
-  (m), ``speed_kph`` and ``travel_time`` (s) are GraphML doubles; edge geometries are
-  WKB in hex; every other attribute (OSM tags, which may be lists after simplification)
-  is one JSON object per node or edge, so the graph reads back equal to the one built.
+* ``network-<key>.npz``: the graph as plain arrays (loaded with ``allow_pickle=False``).
+  Node ids, node ``x``/``y`` (degrees), edge ends and keys, edge ``length`` (m),
+  ``speed_kph`` and ``travel_time`` (s) are numeric arrays; edge geometries are WKB
+  bytes with offsets; every other attribute (OSM tags, which may be lists after
+  simplification, and the graph's metadata) is one UTF-8 JSON document, so the graph
+  reads back equal to the one built.
 * ``network-<key>.json``: the sidecar with the cache format version, the full cache key,
-  the sha256 of the GraphML file and the build statistics.
+  the sha256 of the npz file and the build statistics.
 
 Nothing in an entry is executed on load (no pickle). A load checks the sidecar's version
-and key and the GraphML file's digest before parsing it; a missing half, a mismatch or a
-parse error deletes the entry with a WARNING, and the caller rebuilds it. Both files
-are written atomically (GraphML first, so a sidecar always describes a complete graph).
+and key and the npz file's digest before reading it; a missing half, a mismatch or a
+read error deletes the entry with a WARNING, and the caller rebuilds it. Both files
+are written atomically (the npz first, so a sidecar always describes a complete graph).
 """
 
 from __future__ import annotations
@@ -21,14 +23,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 import shapely
 
 from maltid._io import atomic_path, atomic_write_text
@@ -45,15 +50,11 @@ __all__ = [
 logger = logging.getLogger("maltid")
 
 #: Bumped whenever the built graph or the cache layout changes; part of the cache key.
-CACHE_FORMAT_VERSION = 2
+CACHE_FORMAT_VERSION = 3
 
-#: Node and edge attributes stored as GraphML doubles; the rest go through JSON.
+#: Node and edge attributes stored as float64 arrays; the rest go through JSON.
 _FLOAT_NODE_ATTRS: tuple[str, ...] = ("x", "y")
 _FLOAT_EDGE_ATTRS: tuple[str, ...] = ("length", "speed_kph", "travel_time")
-#: Names of the encoded attributes in the cache's GraphML (not OSM tag names).
-_JSON_ATTR = "maltid_json"
-_WKB_ATTR = "maltid_wkb"
-_GRAPH_ATTR = "maltid_graph_json"
 
 
 def default_cache_dir() -> Path:
@@ -82,46 +83,88 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def _encode(graph: RoadGraph) -> RoadGraph:
-    """A copy of ``graph`` whose attributes GraphML stores without loss."""
-    out: RoadGraph = nx.MultiDiGraph()
-    out.graph[_GRAPH_ATTR] = json.dumps(graph.graph, default=_json_default, sort_keys=True)
-    for node, data in graph.nodes(data=True):
-        attrs: dict[str, Any] = {k: float(data[k]) for k in _FLOAT_NODE_ATTRS if k in data}
-        rest = {k: v for k, v in data.items() if k not in _FLOAT_NODE_ATTRS}
-        attrs[_JSON_ATTR] = json.dumps(rest, default=_json_default, sort_keys=True)
-        out.add_node(int(node), **attrs)
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = {k: float(data[k]) for k in _FLOAT_EDGE_ATTRS if k in data}
-        geom = data.get("geometry")
-        if geom is not None:
-            attrs[_WKB_ATTR] = shapely.to_wkb(geom, hex=True)
-        rest = {k: v for k, v in data.items() if k not in (*_FLOAT_EDGE_ATTRS, "geometry")}
-        attrs[_JSON_ATTR] = json.dumps(rest, default=_json_default, sort_keys=True)
-        out.add_edge(int(u), int(v), key=int(key), **attrs)
-    return out
+def _column(items: list[dict[str, Any]], name: str) -> npt.NDArray[np.float64]:
+    """A float attribute of every item; NaN where it is missing."""
+    return np.array([float(d.get(name, np.nan)) for d in items], dtype=np.float64)
 
 
-def _decode(stored: RoadGraph) -> RoadGraph:
+def _encode(graph: RoadGraph) -> dict[str, npt.NDArray[Any]]:
+    """Arrays (no Python objects) from which :func:`_decode` rebuilds ``graph`` exactly."""
+    node_ids: list[int] = list(graph.nodes)
+    node_data: list[dict[str, Any]] = [graph.nodes[n] for n in node_ids]
+    edges: list[tuple[int, int, int, dict[str, Any]]] = list(graph.edges(keys=True, data=True))
+    edge_data = [d for _, _, _, d in edges]
+    geoms = [d.get("geometry") for d in edge_data]
+    has_geom = np.array([g is not None for g in geoms], dtype=bool)
+    wkb = [bytes(shapely.to_wkb(g)) for g in geoms if g is not None]
+    skip_node, skip_edge = set(_FLOAT_NODE_ATTRS), {*_FLOAT_EDGE_ATTRS, "geometry"}
+    tags = {
+        "graph": graph.graph,
+        "nodes": [{k: v for k, v in d.items() if k not in skip_node} for d in node_data],
+        "edges": [{k: v for k, v in d.items() if k not in skip_edge} for d in edge_data],
+    }
+    blob = json.dumps(tags, default=_json_default, sort_keys=True).encode("utf-8")
+    arrays: dict[str, npt.NDArray[Any]] = {
+        "node_id": np.array(node_ids, dtype=np.int64),
+        "edge_u": np.array([int(u) for u, _, _, _ in edges], dtype=np.int64),
+        "edge_v": np.array([int(v) for _, v, _, _ in edges], dtype=np.int64),
+        "edge_key": np.array([int(k) for _, _, k, _ in edges], dtype=np.int64),
+        "edge_has_geometry": has_geom,
+        "geometry_wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8),
+        "geometry_offsets": np.cumsum([0, *(len(w) for w in wkb)], dtype=np.int64),
+        "tags_json": np.frombuffer(blob, dtype=np.uint8),
+    }
+    for name in _FLOAT_NODE_ATTRS:
+        arrays[f"node_{name}"] = _column(node_data, name)
+    for name in _FLOAT_EDGE_ATTRS:
+        arrays[f"edge_{name}"] = _column(edge_data, name)
+    return arrays
+
+
+def _with_floats(
+    rows: list[dict[str, Any]],
+    arrays: Mapping[str, npt.NDArray[Any]],
+    prefix: str,
+    names: tuple[str, ...],
+) -> list[dict[str, Any]]:
+    """``rows`` (updated in place) with the float columns ``prefix + name`` (NaN: none)."""
+    for name in names:
+        for row, value in zip(rows, arrays[prefix + name].tolist(), strict=True):
+            if value == value:
+                row[name] = value
+    return rows
+
+
+def _decode(arrays: Mapping[str, npt.NDArray[Any]]) -> RoadGraph:
     """The graph :func:`_encode` stored, with its original attributes."""
+    tags = json.loads(arrays["tags_json"].tobytes().decode("utf-8"))
+    node_id = arrays["node_id"].tolist()
+    edge_u, edge_v = arrays["edge_u"].tolist(), arrays["edge_v"].tolist()
+    edge_key = arrays["edge_key"].tolist()
+    if not (len(tags["nodes"]) == len(node_id) and len(tags["edges"]) == len(edge_u)):
+        raise ValueError("node or edge counts differ between arrays and tags")
+    blob = arrays["geometry_wkb"].tobytes()
+    offsets = arrays["geometry_offsets"].tolist()
+    wkb = np.empty(len(offsets) - 1, dtype=object)
+    wkb[:] = [blob[a:b] for a, b in itertools.pairwise(offsets)]
+    geoms = iter(shapely.from_wkb(wkb).tolist())
     graph: RoadGraph = nx.MultiDiGraph()
-    graph.graph.update(json.loads(stored.graph[_GRAPH_ATTR]))
-    for node, data in stored.nodes(data=True):
-        attrs = {k: float(data[k]) for k in _FLOAT_NODE_ATTRS if k in data}
-        attrs.update(json.loads(data[_JSON_ATTR]))
-        graph.add_node(node, **attrs)
-    for u, v, key, data in stored.edges(keys=True, data=True):
-        attrs = {k: float(data[k]) for k in _FLOAT_EDGE_ATTRS if k in data}
-        attrs.update(json.loads(data[_JSON_ATTR]))
-        if _WKB_ATTR in data:
-            attrs["geometry"] = shapely.from_wkb(data[_WKB_ATTR])
-        graph.add_edge(u, v, key=key, **attrs)
+    graph.graph.update(tags["graph"])
+    graph.add_nodes_from(
+        zip(node_id, _with_floats(tags["nodes"], arrays, "node_", _FLOAT_NODE_ATTRS), strict=True)
+    )
+    edge_attrs = _with_floats(tags["edges"], arrays, "edge_", _FLOAT_EDGE_ATTRS)
+    for attrs, has in zip(edge_attrs, arrays["edge_has_geometry"].tolist(), strict=True):
+        if has:
+            attrs["geometry"] = next(geoms)
+    edge_rows = zip(edge_u, edge_v, edge_key, edge_attrs, strict=True)
+    graph.add_edges_from(cast(Any, edge_rows))
     return graph
 
 
 def _paths(cache_dir: Path, key: str) -> tuple[Path, Path]:
     stem = f"network-{key[:40]}"
-    return cache_dir / f"{stem}.graphml", cache_dir / f"{stem}.json"
+    return cache_dir / f"{stem}.npz", cache_dir / f"{stem}.json"
 
 
 def _stats_from(raw: Any) -> NetworkStats:
@@ -146,60 +189,60 @@ def read_network_cache(cache_dir: Path, key: str) -> tuple[RoadGraph, NetworkSta
     Returns
     -------
     tuple or None
-        (graph, stats as built, GraphML path) when the entry is complete and checks out.
+        (graph, stats as built, npz path) when the entry is complete and checks out.
     """
-    graphml, sidecar = _paths(cache_dir, key)
-    if not graphml.exists() and not sidecar.exists():
+    arrays_path, sidecar = _paths(cache_dir, key)
+    if not arrays_path.exists() and not sidecar.exists():
         return None
     try:
         if not sidecar.is_file():
             raise ValueError(f"the sidecar {sidecar.name} is missing")
-        if not graphml.is_file():
-            raise ValueError(f"the graph {graphml.name} is missing")
+        if not arrays_path.is_file():
+            raise ValueError(f"the graph {arrays_path.name} is missing")
         meta = json.loads(sidecar.read_text(encoding="utf-8"))
         if not isinstance(meta, dict):
             raise ValueError("the sidecar is not a JSON object")
         if meta.get("version") != CACHE_FORMAT_VERSION or meta.get("key") != key:
             raise ValueError("cache key or format version mismatch")
-        if meta.get("graphml_sha256") != file_sha256(graphml):
+        if meta.get("npz_sha256") != file_sha256(arrays_path):
             raise ValueError("checksum mismatch (truncated or corrupted)")
         stats = _stats_from(meta.get("stats"))
-        stored = nx.read_graphml(graphml, node_type=int, force_multigraph=True)
-        if not isinstance(stored, nx.MultiDiGraph):
-            raise ValueError("the GraphML graph is not a directed multigraph")
-        graph = _decode(stored)
-        if graph.number_of_nodes() != stats.nodes or graph.number_of_edges() != stats.edges:
+        with np.load(arrays_path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        if arrays["node_id"].size != stats.nodes or arrays["edge_u"].size != stats.edges:
             raise ValueError("graph size differs from the sidecar's stats")
+        graph = _decode(arrays)
     except Exception as exc:
         logger.warning(
             "network cache entry %s (sidecar %s) is unreadable (%s); deleting it and rebuilding",
-            graphml,
+            arrays_path,
             sidecar.name,
             exc,
         )
-        for path in (graphml, sidecar):
+        for path in (arrays_path, sidecar):
             with contextlib.suppress(OSError):
                 path.unlink()
         return None
-    return graph, stats, graphml
+    return graph, stats, arrays_path
 
 
 def write_network_cache(cache_dir: Path, key: str, graph: RoadGraph, stats: NetworkStats) -> None:
-    """Store a built network under ``key`` (GraphML, then the JSON sidecar; atomic).
+    """Store a built network under ``key`` (npz, then the JSON sidecar; atomic).
 
     A failure to write is logged as a WARNING and otherwise ignored.
     """
-    graphml, sidecar = _paths(cache_dir, key)
+    arrays_path, sidecar = _paths(cache_dir, key)
     try:
-        with atomic_path(graphml) as tmp:
-            nx.write_graphml(_encode(graph), tmp)
+        with atomic_path(arrays_path) as tmp, open(tmp, "wb") as fh:
+            savez: Callable[..., None] = np.savez
+            savez(fh, **_encode(graph))
         meta = {
             "format": "maltid road network cache",
             "version": CACHE_FORMAT_VERSION,
             "key": key,
-            "graphml_sha256": file_sha256(graphml),
+            "npz_sha256": file_sha256(arrays_path),
             "stats": dataclasses.asdict(stats),
         }
         atomic_write_text(sidecar, json.dumps(meta, indent=1, sort_keys=True))
     except OSError as exc:
-        logger.warning("could not write the network cache %s (%s); continuing", graphml, exc)
+        logger.warning("could not write the network cache %s (%s); continuing", arrays_path, exc)
