@@ -94,12 +94,15 @@ class ModelContext:
 
     @property
     def routing_params(self) -> SolverParams:
-        """The routing backend's parameters (seed, limits in s); hashable (memo keys)."""
-        from maltid.routing import OrToolsParams
+        """The routing backend's parameters (``[solver] backend``, seed, limits in s);
+        hashable, so they key the routing memo."""
+        from maltid.routing import params_for_backend
 
-        # TODO(scenario: SolverSpec.backend): params_for_backend(self.solver.backend, ...)
-        return OrToolsParams(
-            time_limit_s=self.time_limit_s, seed=self.seed, solution_limit=self.solution_limit
+        return params_for_backend(
+            self.solver.backend,
+            time_limit_s=self.time_limit_s,
+            seed=self.seed,
+            iteration_limit=self.solution_limit,
         )
 
     @functools.cached_property
