@@ -135,6 +135,7 @@ def test_scenario_toml_contents(demo_dir: Path) -> None:
     assert sc["delivery"]["lunch_window"] == ["11:00", "13:30"]
     assert sc["delivery"]["max_hot_holding_min"] == 90
     assert sc["solver"]["time_limit_s"] == 60 and sc["solver"]["solution_limit"] == 200
+    assert sc["solver"]["backend"] == "ortools"
     assert [m["kind"] for m in sc["models"]] == [
         "central_daily_hot",
         "central_chilled",

@@ -192,7 +192,9 @@ def _scenario_toml(m: Municipality, *, seed: int, n_candidate_kitchens: int, n_c
             "max_shift_min": 240,
         },
         "delivery": {"lunch_window": ["11:00", "13:30"], "max_hot_holding_min": 90},
-        "solver": {"time_limit_s": 60, "solution_limit": 200},
+        # OR-Tools with 200 solutions per solve: the set-up the demo's published totals
+        # come from (PyVRP, the default backend, counts iterations, not solutions)
+        "solver": {"time_limit_s": 60, "solution_limit": 200, "backend": "ortools"},
         "models": [
             {"kind": "central_daily_hot", "days_per_week": 7},
             {"kind": "central_chilled", "deliveries_per_week": 1},
