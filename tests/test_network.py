@@ -23,8 +23,7 @@ from maltid.network import (
     load_network,
     save_graphml,
 )
-from maltid.network.build import SPEED_LIMITS_KPH
-from maltid.scenario import NetworkSpec
+from maltid.scenario import SPEED_RANGE_KPH, WINTER_SPEED_FACTOR_MAX, NetworkSpec
 
 # Plausible final sizes (simplified, largest strongly connected component), measured with
 # osmnx 2.1.1 / pyrosm 0.25 on these extracts; the ranges are about +-15 % around the
@@ -204,7 +203,7 @@ def test_bad_options(toy_osm: Path) -> None:
         build_network(use_cache=False)
     with pytest.raises(NetworkError, match="several"):
         build_network(osm=toy_osm, place="Åre", use_cache=False)
-    for factor in (0.0, 1.6, float("nan")):
+    for factor in (0.0, WINTER_SPEED_FACTOR_MAX + 0.1, float("nan")):
         with pytest.raises(NetworkError, match="winter_speed_factor"):
             build_network(osm=toy_osm, winter_speed_factor=factor, use_cache=False)
     with pytest.raises(NetworkError, match=r"speeds_kph\.track"):
@@ -214,7 +213,7 @@ def test_bad_options(toy_osm: Path) -> None:
 
 
 def test_speed_range_is_the_scenarios(toy_osm: Path, tmp_path: Path) -> None:
-    low, high = SPEED_LIMITS_KPH
+    low, high = SPEED_RANGE_KPH
     # the scenario accepts exactly the speeds the network accepts, and rejects the rest
     NetworkSpec(osm=toy_osm, speeds_kph={"residential": low, "primary": high})
     net = build_network(

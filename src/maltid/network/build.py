@@ -47,13 +47,12 @@ from maltid.network.readers import (
     read_osm_xml,
 )
 from maltid.network.road import NetworkStats, RoadGraph, RoadNetwork
+from maltid.scenario import SPEED_RANGE_KPH, WINTER_SPEED_FACTOR_MAX
 
 if TYPE_CHECKING:
     from maltid.scenario import NetworkSpec
 
 __all__ = [
-    "SPEED_LIMITS_KPH",
-    "WINTER_SPEED_FACTOR_MAX",
     "build_network",
     "load_network",
     "save_graphml",
@@ -61,17 +60,10 @@ __all__ = [
 
 logger = logging.getLogger("maltid")
 
-#: Allowed range (km/h, inclusive) of a speed override. The scenario owns this rule
-#: (``[network] speeds_kph`` is validated there with the same bounds); see
-#: /tmp/requests/network.md: to be imported from maltid.scenario once it exports it.
-SPEED_LIMITS_KPH: tuple[float, float] = (1.0, 150.0)
-#: Largest winter speed factor (the range is (0, max]), as in the scenario's NetworkSpec.
-WINTER_SPEED_FACTOR_MAX = 1.5
-
 
 def _speed_table(speeds_kph: Mapping[str, float] | None) -> dict[str, float]:
     """The default speed table (km/h) with the given overrides, each checked."""
-    low, high = SPEED_LIMITS_KPH
+    low, high = SPEED_RANGE_KPH  # the scenario's rule (one home)
     table = dict(DEFAULT_SPEEDS_KPH)
     for key, value in (speeds_kph or {}).items():
         try:
@@ -146,7 +138,7 @@ def build_network(
         ``maxspeed`` is missing.
     winter_speed_factor : float
         Multiplies every edge speed before travel times are computed
-        (0 < f <= :data:`WINTER_SPEED_FACTOR_MAX`).
+        (0 < f <= :data:`maltid.scenario.WINTER_SPEED_FACTOR_MAX`).
     cache_dir : path, optional
         Cache directory; default :func:`default_cache_dir`.
     use_cache : bool
