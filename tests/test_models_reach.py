@@ -43,3 +43,18 @@ def test_reach_matches_the_routing_hot_holding_rule() -> None:
     beyond = plan.outcomes["beyond"]
     assert (beyond.outcome, beyond.reason_code) == ("fallback", "hot_holding")
     assert dict(plan.unserved) == {}
+
+
+def test_a_same_day_meal_has_its_own_holding_limit() -> None:
+    ks = [kitchen("central", "central", 60.0, 15.0)]
+    rs = [
+        recipient("cold", 60.0 + _at_minutes(40.0), 15.0, hot_meal=False),
+        recipient("hot", 60.0 - _at_minutes(40.0), 15.0),
+    ]
+    sc, m = scenario(ks, rs, hold_min=HOLD_MIN, service_min=SERVICE_MIN)
+    ctx = models.make_context(sc, m, time_limit_s=10.0, solution_limit=20)
+    same_day_s = sc.delivery.max_same_day_holding_s
+    assert HOLD_MIN * 60 < m.time_s[0, 1] < same_day_s
+    rch = reach(ctx, [sc.central_kitchen], sorted(sc.recipients, key=lambda r: r.id))
+    # sorted ids: cold, hot; 40 min is beyond the hot limit, within the same-day limit
+    assert rch.allowed.tolist() == [[True, False]]

@@ -97,12 +97,10 @@ class _MixEval:
 
 
 def _default_price(ctx: ModelContext) -> Callable[[WeekPlan], float]:
-    from maltid.costs import weekly_outcome
-
-    meals = {str(r.id): int(r.meals_per_week) for r in ctx.scenario.recipients}
+    from maltid.costs import price_week
 
     def price(plan: WeekPlan) -> float:
-        out = weekly_outcome(plan, parameters=ctx.parameters, recipients_meals=meals)
+        out = price_week(plan, ctx.scenario, parameters=ctx.parameters)
         return float(out.total_cost_sek_per_week)
 
     return price
@@ -140,7 +138,7 @@ def solve_optimised_mix(
     Parameters
     ----------
     price : callable, optional
-        WeekPlan -> total weekly cost (SEK/week); default ``costs.weekly_outcome`` with
+        WeekPlan -> total weekly cost (SEK/week); default ``costs.price_week`` with
         the context's parameters.
     max_evaluations : int, optional
         Cap on open sets routed for real, besides the final flips the report needs;

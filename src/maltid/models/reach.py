@@ -80,11 +80,18 @@ def reach(
     within the holding limit after the vehicle's departure; a direct trip from the
     kitchen is the earliest such start, so reach never excludes a stop routing could
     serve. Foot / bicycle: road distance <= ``delivery_radius_m`` and distance / speed
-    <= the same limit. ``on_site``: road distance <= ``delivery_radius_m``. Recipients
-    who do not want a hot meal (``hot_meal = False``) are bound by the same reach (they
-    belong to the village the kitchen serves).
+    <= the same limit. ``on_site``: road distance <= ``delivery_radius_m``. For
+    recipients who do not want a hot meal (``hot_meal = False``: a same-day meal not kept
+    hot) the limit is ``max_same_day_holding_s`` instead.
     """
-    hold = float(ctx.scenario.delivery.max_hot_holding_s)
+    delivery = ctx.scenario.delivery
+    # per recipient: the hot-holding limit, or the same-day limit for hot_meal = false
+    hold = np.asarray(
+        [
+            float(delivery.max_hot_holding_s if r.hot_meal else delivery.max_same_day_holding_s)
+            for r in recipients
+        ]
+    )
     nf, nc = len(kitchens), len(recipients)
     allowed = np.zeros((nf, nc), dtype=bool)
     one_m = np.full((nf, nc), np.inf)
