@@ -68,6 +68,11 @@ chilled_vehicle_capacity_meals = 200
 lunch_window = ["11:00", "13:30"]
 max_hot_holding_min = 90
 
+# drivers paid by the minute here (no minimum per route-day): the village kitchen's short
+# round costs what it takes, and the local model is the cheaper one
+[costs]
+driver_min_paid_min_per_route_day = 0.0
+
 [solver]
 time_limit_s = 30
 
@@ -173,6 +178,8 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
     km = hours = 0.0
     vehicles_max = 0
     visits = 0
+    van_days = 0
+    per_weekday: dict[tuple[str, int], int] = {}
     hot_k2p: dict[str, list[tuple[float, int]]] = {}
     cold: dict[str, list[tuple[float, int]]] = {}
     carried_fresh: dict[str, float] = {}
@@ -180,6 +187,8 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
     for day in plan.days:
         vehicles_max = max(vehicles_max, len(day.plan.routes))
         for r in day.plan.routes:
+            for wd in day.day_indices:
+                per_weekday[(r.depot_id, wd)] = per_weekday.get((r.depot_id, wd), 0) + 1
             seq = [r.depot_id, *r.stop_ids, r.depot_id]
             route_m = sum(dist[row[a], row[b]] for a, b in itertools.pairwise(seq))
             assert math.isclose(route_m, r.distance_m, rel_tol=1e-9), "route km from the matrix"
@@ -204,7 +213,13 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
                 rel_tol=1e-9,
             )
             km += day.days * route_m / 1000.0
-            hours += day.days * r.duration_s / 3600.0
+            # the driver is paid the route plus loading, at least the minimum per route-day
+            paid_s = max(
+                p["driver_min_paid_min_per_route_day"] * 60.0,
+                r.duration_s + p["driver_loading_min_per_route"] * 60.0,
+            )
+            hours += day.days * paid_s / 3600.0
+            van_days += day.days
             for k, sid in enumerate(r.stop_ids):
                 k2p = r.arrival_s[k] - r.departure_s
                 (hot_k2p if day.hot else cold).setdefault(sid, []).append((k2p, day.days))
@@ -213,6 +228,11 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
                 carried_chilled[sid] = carried_chilled.get(
                     sid, 0
                 ) + day.days * day.chilled_meals.get(sid, 0)
+    # vans needed: per kitchen the most routes on one weekday, summed over kitchens
+    needed: dict[str, int] = {}
+    for (kid, _), n in per_weekday.items():
+        needed[kid] = max(needed.get(kid, 0), n)
+    assert needed == dict(plan.vehicles_needed)
     local_h = 0.0
     for ld in plan.local_deliveries:
         local_h += ld.staff_time_s * ld.days / 3600.0
@@ -226,15 +246,22 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
         assert carried_fresh.get(rid, 0) + carried_chilled.get(rid, 0) == meals[rid]
     kitchens = {k.kitchen_id: k for k in plan.kitchens}
     spec = {k.id: k for k in scenario.kitchens}
-    production = fixed_k = local_spend = local_meals = packaging = 0.0
+    production = fixed_k = local_spend = local_meals = packaging = central_fixed = 0.0
     fresh = chilled = 0.0
+    meals_all = float(sum(meals.values()))
+    share = p["central_fixed_share_of_meal_cost"]
     for kid, k in kitchens.items():
         mine = [r for r, a in plan.assignment.items() if a == kid and r in served]
         f = sum(carried_fresh.get(r, 0) for r in mine)
         c = sum(carried_chilled.get(r, 0) for r in mine)
         assert (f, c) == (k.meals_fresh_per_week, k.meals_chilled_per_week), kid
         cost_meal = spec[kid].cost_per_meal_sek
-        production += (f + c) * cost_meal
+        if spec[kid].role == "central":
+            # the fixed share is paid for everyone's meals, the rest moves with the meals
+            central_fixed = share * cost_meal * meals_all
+            production += central_fixed + (1.0 - share) * cost_meal * (f + c)
+        else:
+            production += (f + c) * cost_meal
         packaging += c * p["chilled_packaging_sek_per_meal"]
         fixed_k += spec[kid].fixed_cost_sek_per_day * k.cooking_days_per_week
         local_spend += (
@@ -267,12 +294,22 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
                 t_max = max(t_max, lead + t + max(0, math.ceil(m) - 1) * DAY_S)
     km_cost = km * p["cost_per_km_sek"]
     driver = hours * p["driver_cost_per_hour_sek"]
-    veh_fixed = (
-        sum(d.days * len(d.plan.routes) for d in plan.days) * p["fixed_cost_sek_per_vehicle_day"]
-    )
+    assert scenario.fleet.fixed_cost_basis == "week"  # an owned fleet stands every day
+    veh_fixed = sum(needed.values()) * p["fixed_cost_sek_per_vehicle_week"]
     local_cost = local_h * p["local_delivery_staff_cost_per_hour_sek"]
-    total = production + packaging + fixed_k + km_cost + driver + veh_fixed + local_cost
+    # reheating: each chilled meal of a recipient who needs help, at home-care rates
+    hot_flag = {r.id: r.hot_meal for r in scenario.recipients}
+    reheating = sum(
+        max(0, meals[rid] - sum(d for _, d in hot_k2p.get(rid, [])))
+        * (p["reheating_help_share_hot_meal"] if hot_flag[rid] else p["reheating_help_share_other"])
+        * p["reheating_minutes_per_meal"]
+        / 60.0
+        * p["home_care_cost_per_hour_sek"]
+        for rid in served
+    )
+    total = production + packaging + fixed_k + km_cost + driver + veh_fixed + local_cost + reheating
     served_meals = float(sum(meals[r] for r in served))
+    assert {o.outcome for o in plan.outcomes.values()} == {"served"}  # all on the network
     return {
         "production_cost_sek_per_week": production,
         "packaging_cost_sek_per_week": packaging,
@@ -298,6 +335,11 @@ def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> di
         "recipients_served": len(served),
         "recipients_unserved": len(set(meals) - served),
         "vehicles_used_per_day_max": vehicles_max,
+        "vehicles_needed": sum(needed.values()),
+        "reheating_cost_sek_per_week": reheating,
+        "central_fixed_cost_sek_per_week": central_fixed,
+        "recipients_fallback": 0,
+        "fallback_cost_sek_per_week": 0.0,
     }
 
 
@@ -418,6 +460,8 @@ def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> No
 
 
 def test_sensitivity_covers_both_models(bayreuth: dict[str, Any]) -> None:
+    from maltid.costs import parameters_for
+
     comp = bayreuth["comparison"]
     s = comp.sensitivity
     assert set(s["model"]) == {"central_daily_hot", "local_kitchens"}
@@ -426,14 +470,18 @@ def test_sensitivity_covers_both_models(bayreuth: dict[str, Any]) -> None:
         assert np.allclose(grp["base_total_sek"], base)
         assert list(grp["swing_sek"]) == sorted(grp["swing_sek"], reverse=True)
         row = grp.set_index("parameter").loc["central_cost_per_meal_sek"]
-        # re-priced: the swing is exactly +-20 % of the central kitchen's production cost
+        # re-priced: the swing is exactly +-20 % of the central kitchen's production cost:
+        # its fixed share for everyone's meals plus the rest for the meals it cooks
         plan = comp.results[model].plan
         central_meals = sum(
             k.meals_fresh_per_week + k.meals_chilled_per_week
             for k in plan.kitchens
             if k.kitchen_id == "central"
         )
-        assert math.isclose(row["swing_sek"], 2 * 0.2 * 55.0 * central_meals, rel_tol=1e-9)
+        share = parameters_for(comp.scenario)["central_fixed_share_of_meal_cost"]
+        meals_all = sum(r.meals_per_week for r in comp.scenario.recipients)
+        production = 55.0 * (share * meals_all + (1.0 - share) * central_meals)
+        assert math.isclose(row["swing_sek"], 2 * 0.2 * production, rel_tol=1e-9)
         assert set(grp["method"]) == {"re-priced"}
         # on a kept plan the km cost is linear in the km rate: swing = 2 * 20 % * km cost
         km_row = grp.set_index("parameter").loc["cost_per_km_sek"]

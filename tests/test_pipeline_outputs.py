@@ -113,22 +113,35 @@ def test_not_served_counts_are_the_tables(comparison: Comparison) -> None:
     n = len(comparison.scenario.recipients)
     for model in t.index:
         mine = ns[ns["model"] == model]
-        for outcome, col in (("unserved", "recipients_unserved"),):
+        for outcome in ("fallback", "unserved"):
+            col = f"recipients_{outcome}"
             assert mine[mine["outcome"] == outcome]["recipient_id"].nunique() == t.loc[model, col]
-        assert t.loc[model, "recipients_served"] + t.loc[model, "recipients_unserved"] == n
-        # the result objects carry the same counts as the table
-        out = comparison.results[model].outcome
-        assert out.recipients_unserved == t.loc[model, "recipients_unserved"]
+            # the result objects carry the same counts as the table
+            assert getattr(comparison.results[model].outcome, col) == t.loc[model, col]
+        served = t.loc[model, "recipients_served"]
+        assert (
+            served + t.loc[model, "recipients_fallback"] + t.loc[model, "recipients_unserved"] == n
+        )
+        # ... and they are the models' own account of every recipient
+        outcomes = comparison.results[model].plan.outcomes
+        assert len(outcomes) == n
+        assert sum(o.outcome == "served" for o in outcomes.values()) == served
     # the recipient at the end of the 50 km road: beyond the hot-holding limit from every
-    # kitchen, every day, in both hot models; the chilled model serves it
+    # kitchen, so the hot models' fallback (chilled boxes) serves it every day; the chilled
+    # model serves it itself
     far = ns[ns["recipient_id"] == "r039"].set_index("model")
     assert set(far.index) == {"central_daily_hot", "local_kitchens"}
     assert (far["reason_code"] == "hot_holding").all() and (far["days"] == 7).all()
-    assert (far["outcome"] == "unserved").all()
+    assert (far["outcome"] == "fallback").all()
 
 
-def test_partly_served_recipients_are_counted_once_with_their_days(tmp_path: Path) -> None:
-    """The cause of 'table 5, report 8': left out on Friday, served Mon-Thu."""
+def test_not_served_is_the_models_account_of_the_week(tmp_path: Path) -> None:
+    """Left out on Friday = chilled boxes all week; the table, report and map count it once.
+
+    Before the fallback, a recipient dropped on Friday but driven Mon-Thu was unserved in
+    the report and the map (left out on ANY day) and served in the table (visited at
+    least once): the 'table 5, report 8' disagreement.
+    """
     from maltid.pipeline import compare
 
     sc = _small(tmp_path)
@@ -136,19 +149,22 @@ def test_partly_served_recipients_are_counted_once_with_their_days(tmp_path: Pat
     plan = comp.results["central_daily_hot"].plan
     ns = comp.not_served
     assert ns is not None
-    friday = next(d for d in plan.days if d.day_indices == (4,))
-    mon_thu = next(d for d in plan.days if d.day_indices == (0, 1, 2, 3))
-    left_out_friday = {u.stop_id for u in friday.plan.unserved}
-    visited_mon_thu = {s for r in mon_thu.plan.routes for s in r.stop_ids}
-    assert left_out_friday, "18 meals on Friday cannot fit in one van of 12"
-    assert left_out_friday <= visited_mon_thu  # visited on other days: partly served
+    own_stops = {s for d in plan.days if not d.fallback for r in d.plan.routes for s in r.stop_ids}
+    box_stops = {s for d in plan.days if d.fallback for r in d.plan.routes for s in r.stop_ids}
+    assert box_stops, "18 meals on Friday cannot fit in one van of 12"
+    assert not own_stops & box_stops  # a recipient is in the own rounds or the boxes
     rows = ns.set_index("recipient_id")
-    assert set(rows.index) == left_out_friday
-    assert (rows["days"] == 1).all()
+    assert set(rows.index) == box_stops and set(rows["outcome"]) == {"fallback"}
+    for rid, row in rows.iterrows():
+        o = plan.outcomes[rid]
+        assert (row["reason_code"], row["reason"]) == (o.reason_code, o.reason)
+        assert row["days"] == len(o.days) == 5  # Mon-Fri (the weekend came chilled)
     assert set(rows["reason_code"]) <= {"capacity", "dropped"}
+    assert not plan.unserved  # unserved is only for recipients no road reaches
     t = comp.table.set_index("model")
-    assert t.loc["central_daily_hot", "recipients_unserved"] == len(left_out_friday)
-    assert t.loc["central_daily_hot", "recipients_served"] == 6 - len(left_out_friday)
+    assert t.loc["central_daily_hot", "recipients_fallback"] == len(box_stops)
+    assert t.loc["central_daily_hot", "recipients_unserved"] == 0
+    assert t.loc["central_daily_hot", "recipients_served"] == 6 - len(box_stops)
 
 
 def test_kitchen_far_from_roads_is_rejected(tmp_path: Path) -> None:
@@ -185,8 +201,9 @@ def test_outputs_files_and_reload_without_solving(
     assert tuple(unserved.columns) == NOT_SERVED_COLUMNS
     t = comparison.table.set_index("model")
     for model in t.index:
-        n = unserved[(unserved["model"] == model) & (unserved["outcome"] == "unserved")]
-        assert len(n) == t.loc[model, "recipients_unserved"]
+        for outcome in ("fallback", "unserved"):
+            rows = unserved[(unserved["model"] == model) & (unserved["outcome"] == outcome)]
+            assert len(rows) == t.loc[model, f"recipients_{outcome}"]
     assert "varm" in unserved["reason"].iloc[0]  # Swedish
     be = pd.read_csv(tmp_path / "break_even.csv")
     assert list(be.columns[:9]) == [

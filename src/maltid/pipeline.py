@@ -239,10 +239,12 @@ def not_served_frame(
 
     Columns :data:`maltid.comparison.NOT_SERVED_COLUMNS`: ``days`` = days a week the
     recipient gets no meal from the model (the days of every routing day it was left
-    out of; all its meal days when no day plan took it), ``outcome`` = ``unserved`` (or
-    ``fallback`` when the model serves it another way), ``reason_code`` (the routing's
-    code: ``hot_holding``, ``capacity``, ``shift``, ``window``, ``unreachable``,
-    ``dropped``...) and ``reason`` (English; the faces translate by code). A recipient
+    out of; all its meal days when no day plan took it), ``outcome`` = ``fallback``
+    (chilled boxes from the central kitchen because the model's own mode cannot serve
+    it) or ``unserved`` (no vehicle reaches it), ``reason_code`` (the routing's code:
+    ``hot_holding``, ``capacity``, ``shift``, ``window``, ``unreachable``, ``dropped``...)
+    and ``reason`` (English; the faces translate by code). The models' own account
+    (``WeekPlan.outcomes``) is used when the plan has one; else (older plans) a recipient
     left out on some days and served on others is listed with those days only: this is
     why the old table (never visited) and report (left out on any day) disagreed.
     ``far_m``: point id -> distance (m) to the road for points beyond
@@ -253,8 +255,30 @@ def not_served_frame(
     meals = {str(r.id): int(r.meals_per_week) for r in scenario.recipients}
     far = dict(far_m or {})
     rows: list[dict[str, Any]] = []
+
+    def add(model: str, rid: str, days: int, outcome: str, code: str, reason: str) -> None:
+        if rid in far:
+            reason += f"; the position is {far[rid]:,.0f} m from the nearest road"
+        rows.append(
+            {
+                "model": model,
+                "recipient_id": rid,
+                "days": int(days),
+                "outcome": outcome,
+                "reason_code": code,
+                "reason": reason,
+            }
+        )
+
     for name, res in results.items():
         plan = res.plan
+        if plan.outcomes:  # the models' own account: served / fallback / unserved
+            for rid in sorted(plan.outcomes):
+                o = plan.outcomes[rid]
+                if o.outcome != "served":
+                    n_days = len(o.days) or _meal_days(meals.get(rid, 7))
+                    add(name, rid, n_days, o.outcome, o.reason_code, o.reason)
+            continue
         days: dict[str, int] = {}
         first: dict[str, tuple[str, str]] = {}
         for day in plan.days:
@@ -269,18 +293,7 @@ def not_served_frame(
                 m = _CODE_RE.search(text)
                 code = m.group(1) if m else "not_assigned"
                 reason = _LABEL_RE.sub("", _CODE_RE.sub("", text)).strip()
-            if rid in far:
-                reason += f"; the position is {far[rid]:,.0f} m from the nearest road"
-            rows.append(
-                {
-                    "model": name,
-                    "recipient_id": rid,
-                    "days": int(days.get(rid, _meal_days(meals.get(rid, 7)))),
-                    "outcome": "unserved",
-                    "reason_code": code,
-                    "reason": reason,
-                }
-            )
+            add(name, rid, days.get(rid, _meal_days(meals.get(rid, 7))), "unserved", code, reason)
     return pd.DataFrame(rows, columns=list(NOT_SERVED_COLUMNS))
 
 
@@ -289,18 +302,20 @@ def _count_not_served(
 ) -> dict[str, ModelResult]:
     """The results with recipient counts from ``not_served`` (the one source of truth).
 
-    ``recipients_unserved`` = recipients with at least one day without a meal from the
-    model; ``recipients_served`` = the others.
+    ``recipients_unserved`` / ``recipients_fallback`` = recipients with that outcome (a
+    recipient left out on some days only counts as unserved); ``recipients_served`` = the
+    others. With the models' own outcomes these equal the cost model's counts.
     """
-    unserved = not_served[not_served["outcome"] == "unserved"]
-    counts = unserved.groupby("model")["recipient_id"].nunique()
     out: dict[str, ModelResult] = {}
     for name, res in results.items():
-        n_unserved = int(counts.get(name, 0))
+        mine = not_served[not_served["model"] == name]
+        n_unserved = int(mine[mine["outcome"] == "unserved"]["recipient_id"].nunique())
+        n_fallback = int(mine[mine["outcome"] == "fallback"]["recipient_id"].nunique())
         outcome = dataclasses.replace(
             res.outcome,
             recipients_unserved=n_unserved,
-            recipients_served=n_recipients - n_unserved,
+            recipients_fallback=n_fallback,
+            recipients_served=n_recipients - n_unserved - n_fallback,
         )
         out[name] = dataclasses.replace(res, outcome=outcome)
     return out

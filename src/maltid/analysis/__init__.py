@@ -36,8 +36,10 @@ siting re-run; identical routing problems are answered from a deterministic memo
     ``cost_per_km_sek`` (SEK/km) on ``[0, 10 x base]``; the vehicles are re-built with
     it, so routes are re-optimised.
 
-A row whose search interval does not bracket a sign change says so (``bracketed =
-False``, ``value`` NaN): no value is invented.
+The scenario's own value splits the interval: ``[low, base]`` is searched first, then
+``[base, high]``, so the break-even nearest below the scenario is found even when the
+difference turns back further out. A row whose interval holds no sign change says so
+(``bracketed = False``, ``value`` NaN, the differences in ``note``): no value is invented.
 
 Sensitivity (``sensitivity_table``, ``difference_tornado``)
 -----------------------------------------------------------

@@ -284,15 +284,34 @@ def break_even_table(
                 "note": s.note,
             }
             if s.f is not None:
-                be = bisect_break_even(s.f, s.low, s.high, tol=s.tol, max_iter=40)
+                # the scenario's own value splits the interval: a sign change nearest to
+                # it is found even when the difference turns back further out
+                # (e.g. a village kitchen dearer both empty and at full capacity)
+                inside = s.low < s.base_value < s.high
+                segments = (
+                    [(s.low, s.base_value), (s.base_value, s.high)] if inside else [(s.low, s.high)]
+                )
+                evaluations = 0
+                first = last = None
+                for a, b in segments:
+                    be = bisect_break_even(s.f, a, b, tol=s.tol, max_iter=40)
+                    evaluations += len(be.history)
+                    first = first or be.history[0]
+                    last = be.history[1]
+                    if be.bracketed:
+                        break
                 value = math.nan if be.value is None else float(be.value)
                 if s.integer and not math.isnan(value):
                     value = float(round(value))
-                if not be.bracketed:
-                    (x0, y0), (x1, y1) = be.history[0], be.history[1]
+                if not be.bracketed and first is not None and last is not None:
+                    (x0, y0), (x1, y1) = first, last
                     row["note"] = (
                         f"no sign change on [{s.low:g}, {s.high:g}]: {local} - {other} = "
-                        f"{y0:.0f} SEK/week at {x0:g} and {y1:.0f} at {x1:g}"
+                        f"{y0:.0f} SEK/week at {x0:g}, {base_diff:.0f} at {s.base_value:g} "
+                        f"and {y1:.0f} at {x1:g}"
+                        if inside
+                        else f"no sign change on [{s.low:g}, {s.high:g}]: {local} - {other} "
+                        f"= {y0:.0f} SEK/week at {x0:g} and {y1:.0f} at {x1:g}"
                     )
                 if unserved_evals:
                     most = max(unserved_evals, key=lambda u: u[0] + u[1])
@@ -306,7 +325,7 @@ def break_even_table(
                     bracketed=bool(be.bracketed),
                     converged=bool(be.converged),
                     iterations=int(be.iterations),
-                    evaluations=len(be.history),
+                    evaluations=evaluations,
                 )
             rows.append(row)
     progress("break-even", total, total)

@@ -46,15 +46,15 @@ def _noop(stage: str, done: int, total: int) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _meals(scenario: Scenario) -> dict[str, int]:
-    return {str(r.id): int(r.meals_per_week) for r in scenario.recipients}
-
-
 def price_plan(plan: WeekPlan, ctx: ModelContext) -> WeeklyOutcome:
-    """Price a plan with the context's parameters (costs in SEK/week)."""
-    from maltid.costs import weekly_outcome
+    """Price a plan with the context's parameters (costs in SEK/week).
 
-    return weekly_outcome(plan, parameters=ctx.parameters, recipients_meals=_meals(ctx.scenario))
+    :func:`maltid.costs.price_week`: the recipients' meals and ``hot_meal`` flags and the
+    fleet's fixed-cost basis come from the context's scenario.
+    """
+    from maltid.costs import price_week
+
+    return price_week(plan, ctx.scenario, parameters=ctx.parameters)
 
 
 def solve_priced(

@@ -44,6 +44,12 @@ SENSITIVITY_PARAMETERS: dict[str, tuple[str, str]] = {
     "chilled_packaging_sek_per_meal": ("SEK/meal", "re-priced"),
     "local_delivery_staff_cost_per_hour_sek": ("SEK/h", "re-priced"),
     "fixed_cost_sek_per_vehicle_day": ("SEK/vehicle-day", "re-priced"),
+    "fixed_cost_sek_per_vehicle_week": ("SEK/vehicle-week", "re-priced"),
+    "driver_loading_min_per_route": ("min/route", "re-priced"),
+    "driver_min_paid_min_per_route_day": ("min/route-day", "re-priced"),
+    "central_fixed_share_of_meal_cost": ("share", "re-priced"),
+    "home_care_cost_per_hour_sek": ("SEK/h", "re-priced"),
+    "reheating_minutes_per_meal": ("min/meal", "re-priced"),
 }
 
 _VEHICLE_RATES = ("cost_per_km_sek", "driver_cost_per_hour_sek")
@@ -93,7 +99,8 @@ def _base_values(scenario: Scenario, ctx: ModelContext) -> dict[str, float]:
                 out[name] = float(be_k.fixed_cost_sek_per_day)
         elif name in ctx.parameters:
             out[name] = float(ctx.parameters[name])
-    return out
+    # +/- a share of zero is zero: such a parameter cannot move anything
+    return {name: value for name, value in out.items() if value != 0.0}
 
 
 class _Evaluator:

@@ -317,7 +317,7 @@ def _proxy(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _week_plan(d: Mapping[str, Any]) -> WeekPlan:
-    from maltid.results import DayPlan, KitchenWeek, LocalDelivery, WeekPlan
+    from maltid.results import DayPlan, KitchenWeek, LocalDelivery, RecipientOutcome, WeekPlan
     from maltid.routing import Route, RoutingPlan, Unserved
 
     days = []
@@ -345,6 +345,8 @@ def _week_plan(d: Mapping[str, Any]) -> WeekPlan:
         assignment=_proxy(d["assignment"]),
         unserved=_proxy(d["unserved"]),
         local_deliveries=tuple(LocalDelivery(**ld) for ld in d["local_deliveries"]),
+        outcomes=_proxy({rid: RecipientOutcome(**_tuples(o)) for rid, o in d["outcomes"].items()}),
+        vehicles_needed=_proxy(d["vehicles_needed"]),
     )
     return WeekPlan(**fields)
 
