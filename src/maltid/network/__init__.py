@@ -2,9 +2,10 @@
 
 Modules, in data-flow order: ``drivable`` (which ways a car may drive, default speeds),
 ``readers`` (OSM XML/PBF, GraphML, downloads), ``build`` (SCC, simplification, speeds,
-:func:`build_network`), ``cache`` (GraphML + JSON disk cache), ``snap`` (points to
-nodes), ``matrix`` (:func:`travel_matrix`), ``paths`` (polylines for maps) and
-``basemap`` (an offline base layer for maps from the same OSM extract).
+:func:`build_network`), ``cache`` (npz + JSON disk cache), ``snap`` (points to
+nodes), ``reduce`` (shrinking the graph for a matrix), ``matrix`` (:func:`travel_matrix`),
+``paths`` (polylines for maps) and ``basemap`` (an offline base layer for maps from the
+same OSM extract).
 """
 
 from __future__ import annotations
