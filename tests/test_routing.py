@@ -408,6 +408,8 @@ def test_bad_solver_options_raise() -> None:
         PyVrpParams(max_iterations=0)
     with pytest.raises(RoutingInputError, match="seed"):
         PyVrpParams(seed=-1)
+    with pytest.raises(RoutingInputError, match="max_no_improvement"):
+        PyVrpParams(max_no_improvement=0)
     with pytest.raises(RoutingInputError, match=r"unknown keyword.*backend"):
         solve(p, backend="pyvrp")
     with pytest.raises(RoutingInputError, match="both params and keywords"):

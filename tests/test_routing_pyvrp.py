@@ -306,3 +306,11 @@ def test_waiting_for_a_late_window_is_paid_only_when_unavoidable() -> None:
     (r,) = plan.routes
     assert r.duration_s == pytest.approx(1260.0)  # no waiting in the shift
     assert plan.objective_sek == pytest.approx(brute_force(p), rel=1e-6)
+
+
+def test_no_improvement_stop_is_deterministic() -> None:
+    p = all_hot(random_problem(3))
+    params = PyVrpParams(time_limit_s=20.0, seed=2, max_no_improvement=50)
+    a, b = solve(p, params), solve(p, params)
+    assert a == b
+    check(p, a)

@@ -13,10 +13,20 @@ Model
   *departure* at a vehicle start and the *return* at a vehicle end. A vehicle leaves its
   kitchen at or after ``Vehicle.start_s``; the route span (return - departure) is at
   most ``Vehicle.max_shift_s``.
-* Hot-food holding ("holding"): a second dimension with the same transit, start cumul
-  fixed to 0 and ``holding.SlackVar(i) == time.SlackVar(i)`` on every non-end node, so
-  ``holding cumul = time cumul - departure`` exactly; for hot stops it is capped at
-  ``max_hot_holding_s``. The return leg does not count; chilled stops are unlimited.
+* Hot-food holding (service start at most ``max_hot_holding_s`` after departure; the
+  return leg does not count, chilled stops are unlimited):
+
+  - every kept stop hot (a lunch round): each vehicle ends at its own sink node; the
+    arc ``i -> sink`` lasts ``max(0, H' - (shift - back_i))`` (``back_i`` = service +
+    travel home, ``H' = min(H, shift)``) and the span limit is ``H'``, so holding and
+    shift are both exact; the sink arc's cost carries the real return leg (km and the
+    driver time not in the span). Native dimension features only.
+  - hot and chilled stops mixed: a second dimension ("holding") with the same transit,
+    start cumul 0 and ``holding.SlackVar(i) == time.SlackVar(i)``, capped on hot stops.
+    OR-Tools does not always honour constraints on slack variables (seen on Solomon
+    R101: a stop 0.1 min past the limit), so every route is re-timed from its
+    departure and a hot stop past the limit is left out with a WARNING.
+
 * Capacity dimension ("load") in meals with per-vehicle capacities.
 * Objective in SEK: distance (km) x ``cost_per_km_sek`` (per-vehicle arc costs) + shift
   hours (span, departure to return) x ``cost_per_hour_sek`` + ``fixed_cost_sek`` per

@@ -133,6 +133,9 @@ class PyVrpParams:
         is hit); the stopping rule otherwise.
     deterministic : bool
         Stop on ``max_iterations`` (machine-independent) rather than on the clock.
+    max_no_improvement : int or None
+        With ``deterministic``, also stop after this many iterations without a better
+        solution (count; machine-independent); ``None`` = only ``max_iterations``.
     hot_copies_per_holding : int
         Hot stops under a holding limit H get release-time copies spaced
         ``H / hot_copies_per_holding`` apart (see ``docs/routing.md``); a route is
@@ -147,12 +150,14 @@ class PyVrpParams:
     max_iterations: int | None = None
     time_limit_s: float = 60.0
     deterministic: bool = True
+    max_no_improvement: int | None = None
     hot_copies_per_holding: int = 4
     max_hot_copies: int = 16
 
     def __post_init__(self) -> None:
         _check_common(self.time_limit_s, self.seed)
         _check_count("max_iterations", self.max_iterations)
+        _check_count("max_no_improvement", self.max_no_improvement)
         _check_count("hot_copies_per_holding", self.hot_copies_per_holding)
         _check_count("max_hot_copies", self.max_hot_copies)
 

@@ -16,22 +16,24 @@ Model
   ``fixed_cost_sek`` if used). Every kept stop is optional with a prize of
   ``drop_penalty_sek``, so an unserved stop costs what it costs in OR-Tools.
 * Hot-holding (service start at a hot stop at most ``H = max_hot_holding_s`` after the
-  vehicle leaves its kitchen; the return leg does not count) through PyVRP's *release
-  times*: a client with release time ``r`` may only be visited on a trip that leaves the
-  depot at or after ``r``. A hot stop with window ``[a, b]`` becomes a mutually exclusive
-  group of copies, copy ``r`` having release time ``r`` and window
-  ``[a, min(b, r + H)]``. A route serving copy ``r`` leaves at ``d >= r`` and starts
-  service at ``s <= r + H <= d + H``: every PyVRP-feasible plan keeps the holding limit,
-  whatever else is on the route (exact, never optimistic). The copies' release times
-  run from ``b - H`` (its window is the whole ``[a, b]``: the limit cannot bind later)
-  down in steps of ``H / hot_copies_per_holding`` to ``max(a - H, earliest start of a
-  vehicle)``, at most ``max_hot_copies`` of them (wider steps on very wide windows). A
-  plan that departs at ``d`` and serves the stop at ``s <= d + H`` is representable when
-  ``d >= b - H`` or some copy has ``s - H <= r <= d``; that holds whenever the stop is
-  served at least one step within the limit (``s - d <= H - step``). Plans with every
-  hot stop closer to its limit than a step may be missed: the backend never breaks the
-  limit but may serve such a stop at a higher cost or drop it where OR-Tools, which
-  models departure times continuously, would not. ``docs/routing.md`` has the details.
+  vehicle leaves its kitchen; the return leg does not count), two exact formulations:
+
+  - every kept stop hot (a lunch round): each vehicle type ends at its own sink, service
+    times sit on the outgoing arcs and the route's duration limit is ``min(H, shift)``;
+    the arc to the sink lasts ``max(0, H' - (shift - back_i))`` (``back_i`` = service +
+    travel home) and costs the real return leg, so holding and shift are both exact
+    and departures continuous (:func:`_all_hot_model`);
+  - hot and chilled stops mixed: PyVRP *release times* (a client with release time
+    ``r`` may only be visited on a trip leaving at or after ``r``). A hot stop with
+    window ``[a, b]`` becomes a mutually exclusive group of copies, copy ``r`` with
+    release ``r`` and window ``[a, min(b, r + H)]``: a route serving it leaves at
+    ``d >= r`` and serves at ``s <= r + H <= d + H`` (sound, whatever else is on the
+    route). Releases: ``b - H`` (the whole window), a departure grid shared by all
+    stops (step ``H / hot_copies_per_holding``) and ``max(a - H, earliest start)``
+    (:func:`hot_copies`). Plans departing between grid points with a hot stop within
+    one step of its limit may be missed, never a limit broken.
+
+  ``docs/routing.md`` has the details and assumptions.
 * Unreachable pairs get an edge so slow that any route using it misses every time
   window (never feasible); a plan that would still use one is rejected.
 
@@ -43,8 +45,11 @@ its depot departure (it may be earlier than the latest possible departure when t
 not change the duration), ``arrival_s`` the start of service at each stop.
 
 Determinism: with ``PyVrpParams.deterministic`` (default) the search stops after
-``max_iterations`` iterations (default ``2000 + 20 * stops``), with the time limit only
-as a safety cap; ``seed`` is PyVRP's random seed. Otherwise the clock is the stopping rule.
+``max_iterations`` iterations (default ``2000 + 20 * stops``; optionally also after
+``max_no_improvement`` iterations without a better solution, off by default: on a
+150-stop lunch day 1000 of them cut the search short and dropped 2 more stops), with
+the time limit only as a safety cap; ``seed`` is PyVRP's random seed. Otherwise the
+clock is the stopping rule.
 """
 
 from __future__ import annotations
@@ -219,7 +224,7 @@ def solve_pyvrp(problem: RoutingProblem, params: PyVrpParams) -> RoutingPlan:
     """
     from pyvrp import PenaltyParams, SolveParams
     from pyvrp import solve as pyvrp_solve
-    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+    from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, NoImprovement
 
     t0 = time.perf_counter()
     keep, allowed, unserved = precheck(problem)
@@ -237,7 +242,10 @@ def solve_pyvrp(problem: RoutingProblem, params: PyVrpParams) -> RoutingPlan:
     stop: StoppingCriterion
     if params.deterministic:
         iters = default_iterations(len(keep), params.max_iterations)
-        stop = MultipleCriteria([MaxIterations(iters), MaxRuntime(time_limit_s)])
+        criteria: list[StoppingCriterion] = [MaxIterations(iters), MaxRuntime(time_limit_s)]
+        if params.max_no_improvement is not None:
+            criteria.append(NoImprovement(params.max_no_improvement))
+        stop = MultipleCriteria(criteria)
     else:
         stop = MaxRuntime(time_limit_s)
     # PyVRP's default penalty cap (1e5 per unit of time warp / excess load) is tiny next
