@@ -254,9 +254,11 @@ def test_outputs_files_and_reload_without_solving(
         assert again.results[name] == res
     assert again.conclusion == comparison.conclusion
     assert again.baseline == comparison.baseline and again.notes == comparison.notes
-    for name in ("table", "assumptions", "break_even", "sensitivity", "not_served"):
+    for name in ("table", "assumptions", "break_even", "sensitivity", "not_served", "robustness"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(comparison, name))
     pd.testing.assert_frame_equal(again.difference_tornado, comparison.difference_tornado)
+    assert again.robustness is not None and comparison.robustness is not None
+    assert again.robustness.attrs["totals"] == comparison.robustness.attrs["totals"]
     assert [r.id for r in again.scenario.recipients] == [
         r.id for r in comparison.scenario.recipients
     ]

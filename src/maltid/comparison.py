@@ -171,6 +171,10 @@ class Comparison:
         :data:`NOT_SERVED_COLUMNS` (``unserved.csv``); the table, report and map read it.
     conclusion : Conclusion or None
         The answer computed from the results.
+    robustness : pandas.DataFrame or None
+        Per model: the probability of being the cheapest serving everyone and the 10-90 %
+        range of its total and (local models) of its extra cost, over futures drawn
+        within each uncertain parameter's range (``maltid.analysis.robustness_table``).
     """
 
     scenario: Scenario
@@ -188,3 +192,4 @@ class Comparison:
     cheapest_central: str | None = None
     not_served: pd.DataFrame | None = None
     conclusion: Conclusion | None = None
+    robustness: pd.DataFrame | None = None

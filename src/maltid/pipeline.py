@@ -31,6 +31,7 @@ from maltid.analysis import (
     local_model_name,
     local_model_names,
     price_plan,
+    robustness_table,
     sensitivity_table,
     solve_priced,
     versus_models,
@@ -358,6 +359,8 @@ def compare(
     progress: Progress | None = None,
     break_even: bool = True,
     sensitivity: bool = True,
+    robustness: bool = True,
+    robustness_samples: int = 200,
     solution_limit: int | None = None,
 ) -> Comparison:
     """Solve and cost every delivery model of ``scenario``; the table is in SEK/week.
@@ -373,8 +376,11 @@ def compare(
     progress : callable, optional
         ``progress(stage, done, total)`` after each step (stages ``network``, ``matrix``,
         ``models``, ``break-even``, ``sensitivity``).
-    break_even, sensitivity : bool
-        Run the analyses (also switched by ``scenario.analysis``).
+    break_even, sensitivity, robustness : bool
+        Run the analyses (also switched by ``scenario.analysis``: robustness runs with
+        the sensitivity).
+    robustness_samples : int
+        Futures drawn for the robustness (Latin hypercube, seeded by the scenario).
     solution_limit : int, optional
         Routing solution limit per solve (``None``: the routing default; a small number
         makes tests fast and machine-independent).
@@ -384,8 +390,9 @@ def compare(
     Comparison
         ``.table`` (one row per model, ``delta_*`` vs the baseline), ``.results[name]
         .plan`` (WeekPlan), ``.matrix``, ``.assumptions``, ``.break_even``,
-        ``.sensitivity``, ``.difference_tornado`` and ``.notes`` (far-snapped points,
-        unreachable pairs, unserved recipients).
+        ``.sensitivity``, ``.difference_tornado``, ``.robustness``, ``.not_served``,
+        ``.conclusion`` and ``.notes`` (far-snapped points, unreachable pairs, who is
+        not served).
     """
     from maltid.costs import comparison_table
     from maltid.network import load_network
@@ -443,6 +450,17 @@ def compare(
         diff_frame = difference_tornado(
             scenario, ctx, results, local_models=local_model_names(scenario), versus=versus
         )
+    robust_frame = None
+    if robustness and sensitivity and scenario.analysis.sensitivity:
+        robust_frame = robustness_table(
+            scenario,
+            ctx,
+            results,
+            local_models=local_model_names(scenario),
+            n_samples=robustness_samples,
+            rel=float(scenario.analysis.sensitivity_rel_change),
+            progress=tick,
+        )
     served = results[local].outcome.recipients_served if local is not None else None
     central = cheapest_central(results, serving=served)
     return Comparison(
@@ -460,6 +478,7 @@ def compare(
         difference_tornado=diff_frame,
         cheapest_central=central,
         not_served=not_served,
+        robustness=robust_frame,
         conclusion=conclude(
             table,
             results,

@@ -1,4 +1,4 @@
-"""Break-even and sensitivity of the local models against the central ones (SEK/week).
+"""Break-even, sensitivity, robustness of the local models against the central ones (SEK/week).
 
 Everything here works on solved, priced models (:class:`maltid.comparison.ModelResult`)
 and re-solves or re-prices them; :func:`maltid.pipeline.compare` calls it.
@@ -72,6 +72,13 @@ from maltid.analysis.common import (
     versus_models,
 )
 from maltid.analysis.conclusion import CONCLUSION_OUTCOMES, WEEKS_PER_YEAR, conclude
+from maltid.analysis.robustness import (
+    DEFAULT_REL_RANGE,
+    DEFAULT_SAMPLES,
+    ROBUSTNESS_COLUMNS,
+    parameter_ranges,
+    robustness_table,
+)
 from maltid.analysis.sensitivity import (
     SENSITIVITY_PARAMETERS,
     difference_tornado,
@@ -83,6 +90,9 @@ __all__ = [
     "BREAK_EVEN_PARAMETERS",
     "BREAK_EVEN_REL_TOL",
     "CONCLUSION_OUTCOMES",
+    "DEFAULT_REL_RANGE",
+    "DEFAULT_SAMPLES",
+    "ROBUSTNESS_COLUMNS",
     "SENSITIVITY_PARAMETERS",
     "WEEKS_PER_YEAR",
     "Progress",
@@ -94,7 +104,9 @@ __all__ = [
     "local_model_name",
     "local_model_names",
     "model_spec",
+    "parameter_ranges",
     "price_plan",
+    "robustness_table",
     "sensitivity_table",
     "solve_priced",
     "versus_models",

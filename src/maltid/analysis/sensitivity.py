@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SENSITIVITY_PARAMETERS",
+    "VEHICLE_RATES",
+    "base_values",
     "difference_tornado",
+    "reprice",
     "sensitivity_table",
 ]
 
@@ -52,7 +55,9 @@ SENSITIVITY_PARAMETERS: dict[str, tuple[str, str]] = {
     "reheating_minutes_per_meal": ("min/meal", "re-priced"),
 }
 
-_VEHICLE_RATES = ("cost_per_km_sek", "driver_cost_per_hour_sek")
+#: The rates that steer the route optimisation (a change may change the routes).
+VEHICLE_RATES = ("cost_per_km_sek", "driver_cost_per_hour_sek")
+_VEHICLE_RATES = VEHICLE_RATES
 
 
 # --------------------------------------------------------------------------------------
@@ -103,6 +108,47 @@ def _base_values(scenario: Scenario, ctx: ModelContext) -> dict[str, float]:
     return {name: value for name, value in out.items() if value != 0.0}
 
 
+_KITCHEN_PARAMETERS = {
+    "central_cost_per_meal_sek": ("central", "cost_per_meal_sek"),
+    "local_cost_per_meal_sek": ("local", "cost_per_meal_sek"),
+    "local_fixed_cost_sek_per_day": ("local", "fixed_cost_sek_per_day"),
+}
+
+
+def reprice(
+    plan: WeekPlan,
+    ctx: ModelContext,
+    values: Mapping[str, float],
+    base: Mapping[str, float],
+) -> float:
+    """Total cost (SEK/week) of an unchanged plan with parameters set to ``values``.
+
+    ``values``: parameter name (:data:`SENSITIVITY_PARAMETERS`) -> new value in its unit;
+    ``base``: the same names -> the scenario's values. Kitchen-level names scale the
+    plan's kitchens by ``value / base`` (every local kitchen by the same factor); the
+    others replace the cost parameter.
+    """
+    params = dict(ctx.parameters)
+    for name, value in values.items():
+        if name in _KITCHEN_PARAMETERS:
+            role, field = _KITCHEN_PARAMETERS[name]
+            b = base[name]
+            plan = _scale_kitchens(plan, role, field, value / b if b != 0 else 1.0)
+        else:
+            params[name] = float(value)
+    with _quiet_reprice():
+        return price_plan(plan, ctx.with_parameters(params)).total_cost_sek_per_week
+
+
+def base_values(scenario: Scenario, ctx: ModelContext) -> dict[str, float]:
+    """The scenario's value of each uncertain parameter (:data:`SENSITIVITY_PARAMETERS`).
+
+    Kitchen-level names take the central kitchen's and the break-even kitchen's values;
+    parameters at zero are left out (a share of zero moves nothing).
+    """
+    return _base_values(scenario, ctx)
+
+
 class _Evaluator:
     """The total cost (SEK/week) of one solved model with one parameter changed."""
 
@@ -114,29 +160,13 @@ class _Evaluator:
 
     def __call__(self, name: str, value: float) -> float:
         ctx, plan = self.ctx, self.res.plan
-        base = self.base[name]
-        factor = value / base if base != 0 else 1.0
-        params = dict(ctx.parameters)
-        if name in _VEHICLE_RATES:
-            params[name] = float(value)
-            c = ctx.with_parameters(params)
-            with _quiet_reprice():
-                repriced = price_plan(plan, c).total_cost_sek_per_week
-            if not self.resolve:
-                return repriced
-            # the old plan stays feasible at the new rate: keep the cheaper of the two
-            spec = model_spec(self.scenario, self.res.name)
-            return min(repriced, price_plan(solve_model(spec, c), c).total_cost_sek_per_week)
-        if name == "central_cost_per_meal_sek":
-            plan = _scale_kitchens(plan, "central", "cost_per_meal_sek", factor)
-        elif name == "local_cost_per_meal_sek":
-            plan = _scale_kitchens(plan, "local", "cost_per_meal_sek", factor)
-        elif name == "local_fixed_cost_sek_per_day":
-            plan = _scale_kitchens(plan, "local", "fixed_cost_sek_per_day", factor)
-        else:
-            params[name] = float(value)
-        with _quiet_reprice():
-            return price_plan(plan, ctx.with_parameters(params)).total_cost_sek_per_week
+        repriced = reprice(plan, ctx, {name: value}, self.base)
+        if name not in _VEHICLE_RATES or not self.resolve:
+            return repriced
+        # the old plan stays feasible at the new rate: keep the cheaper of the two
+        c = ctx.with_parameters({**ctx.parameters, name: float(value)})
+        spec = model_spec(self.scenario, self.res.name)
+        return min(repriced, price_plan(solve_model(spec, c), c).total_cost_sek_per_week)
 
 
 def _method(name: str, resolve: bool) -> str:

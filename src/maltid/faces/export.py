@@ -298,6 +298,7 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
                 "sensitivity",
                 "difference_tornado",
                 "not_served",
+                "robustness",
             )
         },
     }
