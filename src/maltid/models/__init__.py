@@ -5,12 +5,15 @@ metres, costs in SEK). Nothing here prices a plan: :mod:`maltid.costs` does that
 plan alone, with the same rates that are given to the routing vehicles here.
 
 Layout (the data flow): :mod:`~maltid.models.context` (scenario, matrix, rates, solver
-settings) -> :mod:`~maltid.models.visits` (the week day by day) -> one module per model
-kind (:mod:`~maltid.models.central`, :mod:`~maltid.models.chilled`,
-:mod:`~maltid.models.local`, :mod:`~maltid.models.mix`), each registering itself in
-:mod:`~maltid.models.registry` -> :mod:`~maltid.models.dispatch` (one kitchen's day as a
-routing problem) -> :mod:`~maltid.models.assemble` (the WeekPlan). A new delivery model
-is one new module decorated with ``@register("<kind>")`` and imported below.
+settings, who has no road) -> :mod:`~maltid.models.visits` (the week day by day) -> one
+module per model kind (:mod:`~maltid.models.central`, :mod:`~maltid.models.chilled`,
+:mod:`~maltid.models.local` with :mod:`~maltid.models.reach`, :mod:`~maltid.models.mix`),
+each registering itself in :mod:`~maltid.models.registry` ->
+:mod:`~maltid.models.dispatch` (one kitchen's day as a routing problem: sized or capped
+fleet, sectors, repair) -> :mod:`~maltid.models.assemble` (the WeekPlan: every recipient
+served by the own mode, by the fallback's chilled boxes of :mod:`~maltid.models.boxes`,
+or unserved for want of a road). A new delivery model is one new module decorated with
+``@register("<kind>")`` and imported below.
 
 Why one routing problem per kitchen (not one multi-depot problem): the assignment of
 recipients to kitchens is a decision of the model (the local kitchen serves its village;
