@@ -12,7 +12,7 @@ from pyproj import Transformer
 from conftest import TOY_NODES
 from maltid.errors import NetworkError
 from maltid.network import RoadNetwork, build_network, snap
-from maltid.network.snap import _utm_epsg
+from maltid.network.snap import _snap_index, _utm_epsg
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +64,4 @@ def test_snap_index_follows_the_graph(toy: RoadNetwork) -> None:
     b = snap(twin, ["p"], [63.001], [17.002])
     assert list(a.node) == list(b.node) == [1]
     assert a.snap_distance_m[0] == b.snap_distance_m[0] > 0
+    assert _snap_index(twin.graph) is _snap_index(toy.graph)  # built once per graph

@@ -45,7 +45,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -194,7 +193,7 @@ def _path_lengths(pred: npt.NDArray[np.int32], edge_length_m: csr_array) -> npt.
     return out
 
 
-def _cache_key(net: RoadNetwork, node_arr: np.ndarray) -> str:
+def _cache_key(net: RoadNetwork, node_arr: npt.NDArray[np.int64]) -> str:
     """sha256 of what a matrix depends on: network key, graph size, snapped nodes."""
     g = net.graph
     head = {
@@ -208,7 +207,10 @@ def _cache_key(net: RoadNetwork, node_arr: np.ndarray) -> str:
     return h.hexdigest()
 
 
-def _read_matrix_cache(path: Path, key: str, node_arr: np.ndarray) -> tuple[Any, Any] | None:
+def _read_matrix_cache(
+    path: Path, key: str, node_arr: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None:
+    """The cached (time_s, distance_m) for ``key``, or None (missing or broken: deleted)."""
     if not path.exists():
         return None
     try:
