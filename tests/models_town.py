@@ -86,6 +86,7 @@ def scenario(
     models: Sequence[str] = ("hot7",),
     solver: Mapping[str, Any] | None = None,
     fleet: Mapping[str, Any] | None = None,
+    extra_points: Sequence[tuple[str, float, float]] = (),
 ) -> tuple[Scenario, TravelMatrix]:
     """Write, load and return a scenario and its hand-made travel matrix (s, m)."""
     fleet_: dict[str, Any] = {
@@ -123,14 +124,21 @@ def scenario(
         (folder / "recipients.csv").write_text(_csv(recipients), encoding="utf-8")
         (folder / "scenario.toml").write_bytes(tomli_w.dumps(data).encode("utf-8"))
         sc = load_scenario(folder / "scenario.toml")
-    return sc, matrix_for(sc, speed_mps=speed_mps, detour=detour, star=star)
+    return sc, matrix_for(sc, speed_mps=speed_mps, detour=detour, star=star, extra=extra_points)
 
 
 def matrix_for(
-    sc: Scenario, *, speed_mps: float = 15.0, detour: float = 1.3, star: bool = False
+    sc: Scenario,
+    *,
+    speed_mps: float = 15.0,
+    detour: float = 1.3,
+    star: bool = False,
+    extra: Sequence[tuple[str, float, float]] = (),
 ) -> TravelMatrix:
-    """Road = ``detour`` x straight line (or a star through the first kitchen) at ``speed_mps``."""
+    """Road = ``detour`` x straight line (or a star through the first kitchen) at
+    ``speed_mps``; ``extra`` adds (id, lat, lon) points (e.g. home-care bases) last."""
     pts = [(k.lat, k.lon) for k in sc.kitchens] + [(r.lat, r.lon) for r in sc.recipients]
+    pts += [(lat, lon) for _, lat, lon in extra]
     p = np.asarray(pts, dtype=float)
     ky = 111_000.0
     kx = 111_000.0 * math.cos(math.radians(float(p[:, 0].mean())))
@@ -142,5 +150,5 @@ def matrix_for(
         dx = (p[:, None, 1] - p[None, :, 1]) * kx
         d = np.hypot(dx, dy) * detour
     np.fill_diagonal(d, 0.0)
-    ids = tuple([k.id for k in sc.kitchens] + [r.id for r in sc.recipients])
+    ids = tuple([k.id for k in sc.kitchens] + [r.id for r in sc.recipients] + [e[0] for e in extra])
     return TravelMatrix(ids, np.arange(len(ids)), d / speed_mps, d)

@@ -55,6 +55,10 @@ class DayPlan:
         True for the fallback's rounds (chilled boxes from the central kitchen for whom
         the model's own mode cannot serve); their km, hours, meals and costs belong to the
         model's totals and, separately, to its fallback cost.
+    crew : {"driver", "home_care"}
+        Who drives the rounds: delivery drivers (hours at ``driver_cost_per_hour_sek``,
+        vans with a fixed cost) or home-care staff in their own cars (``home_care_cooking``:
+        hours at the home-care rate, no van; meals cooked at the door, kitchen-to-plate 0).
 
     Notes
     -----
@@ -70,6 +74,7 @@ class DayPlan:
     chilled_meals: Mapping[str, int] = field(default_factory=dict)
     chilled_days_kept: Mapping[str, float] = field(default_factory=dict)
     fallback: bool = False
+    crew: str = "driver"
 
 
 @dataclass(frozen=True)

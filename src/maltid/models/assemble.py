@@ -27,7 +27,7 @@ who is not ``unserved``.
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from maltid.models.boxes import (
@@ -61,6 +61,20 @@ class KitchenRole:
     capacity_meals: int
     n_vehicles: int | None  # None: sized by the plan
     cooking_days: int
+    role_name: str = ""  # KitchenWeek.role when not the kitchen's (e.g. "home_care")
+    delivery_mode: str = ""  # KitchenWeek.delivery_mode when not the kitchen's
+
+
+#: Routes one "kitchen"'s visits of a day (the default: :func:`route_kitchen_day`).
+Router = Callable[[ModelContext, str, Sequence[Visit], KitchenRole], RoutingPlan]
+
+
+def _route_kitchen(
+    ctx: ModelContext, kid: str, visits: Sequence[Visit], role: KitchenRole
+) -> RoutingPlan:
+    return route_kitchen_day(
+        ctx, kid, visits, capacity_meals=role.capacity_meals, n_vehicles=role.n_vehicles
+    )
 
 
 def central_role(
@@ -125,6 +139,8 @@ def _route_week(
     *,
     hot: bool,
     fallback: bool = False,
+    route: Router = _route_kitchen,
+    crew: str = "driver",
 ) -> _Routed:
     """Group identical days and route each distinct day per kitchen."""
     groups: dict[tuple[tuple[str, tuple[Visit, ...]], ...], list[int]] = {}
@@ -144,9 +160,7 @@ def _route_week(
         fresh_map: dict[str, int] = {}
         for kid, visits in content:
             role = roles[kid]
-            plan = route_kitchen_day(
-                ctx, kid, visits, capacity_meals=role.capacity_meals, n_vehicles=role.n_vehicles
-            )
+            plan = route(ctx, kid, visits, role)
             plans.append(plan)
             served = set(plan.served_ids)
             for v in visits:
@@ -175,6 +189,7 @@ def _route_week(
                 chilled_meals=types.MappingProxyType(chilled_map),
                 chilled_days_kept=types.MappingProxyType(kept_map),
                 fallback=fallback,
+                crew=crew,
             )
         )
     return out
@@ -236,13 +251,17 @@ def assemble(
     local_deliveries: Sequence[LocalDelivery] = (),
     local_meals: Mapping[str, tuple[str, int]] | None = None,
     chilled_deliveries: tuple[int, int] = (0, 0),
+    route: Router = _route_kitchen,
+    crew: str = "driver",
 ) -> WeekPlan:
     """Route the model's own week, move whom it cannot serve to the fallback, build the plan.
 
     ``week[d]`` maps kitchen id -> visits on day ``d``. ``local_meals``: recipient ->
     (kitchen, fresh meals/week) for foot/bicycle/on_site recipients.
     ``chilled_deliveries``: (asked, planned) chilled deliveries a week of the own mode
-    (``central_chilled``); (0, 0) otherwise.
+    (``central_chilled``); (0, 0) otherwise. ``route`` routes one key of ``week[d]`` (default:
+    the kitchen's own vans, :func:`route_kitchen_day`); ``crew`` labels the own rounds'
+    staff (``DayPlan.crew``: ``"driver"`` or ``"home_care"``).
     """
     central = ctx.scenario.central_kitchen
     by_id = {r.id: r for r in ctx.scenario.recipients}
@@ -255,7 +274,7 @@ def assemble(
     failed: dict[str, tuple[str, str]] = {}
     out: set[str] = set(no_road)
     while True:
-        routed = _route_week(ctx, _without(week, out), roles, hot=hot)
+        routed = _route_week(ctx, _without(week, out), roles, hot=hot, route=route, crew=crew)
         new = {rid: f for rid, f in routed.failed.items() if rid not in out}
         if not new:
             break
@@ -289,8 +308,9 @@ def assemble(
     for rid in no_road:
         assign[rid] = central.id
     fresh, chilled = routed.fresh, routed.chilled
-    for _rid, (kid, meals) in sorted((local_meals or {}).items()):
-        fresh[kid] = fresh.get(kid, 0.0) + meals
+    for rid, (kid, meals) in sorted((local_meals or {}).items()):
+        if rid not in failed and rid not in no_road:  # the fallback brings all their meals
+            fresh[kid] = fresh.get(kid, 0.0) + meals
     days_ = list(routed.days)
     fallback_meals = 0.0
     asked, used = chilled_deliveries
@@ -313,7 +333,7 @@ def assemble(
     kitchens = tuple(
         KitchenWeek(
             kitchen_id=kid,
-            role=role.kitchen.role,
+            role=role.role_name or role.kitchen.role,
             open=True,
             cooking_days_per_week=cooking.get(kid, role.cooking_days),
             meals_fresh_per_week=float(fresh.get(kid, 0.0)),
@@ -321,7 +341,7 @@ def assemble(
             cost_per_meal_sek=float(role.kitchen.cost_per_meal_sek),
             fixed_cost_sek_per_day=float(role.kitchen.fixed_cost_sek_per_day),
             local_food_share=float(role.kitchen.local_food_share),
-            delivery_mode=role.kitchen.delivery_mode,
+            delivery_mode=role.delivery_mode or role.kitchen.delivery_mode,
             recipients=tuple(recips.get(kid, ())),
         )
         for kid, role in roles_.items()
@@ -333,7 +353,9 @@ def assemble(
         days=tuple(days_),
         assignment=types.MappingProxyType(dict(sorted(assign.items()))),
         unserved=types.MappingProxyType(unserved),
-        local_deliveries=tuple(ld for ld in local_deliveries if ld.recipient_id not in no_road),
+        local_deliveries=tuple(
+            ld for ld in local_deliveries if ld.recipient_id not in no_road | failed.keys()
+        ),
         outcomes=types.MappingProxyType(outcomes),
         vehicles_needed=types.MappingProxyType(_vehicles_needed(days_)),
         fallback_meals_per_week=fallback_meals,
