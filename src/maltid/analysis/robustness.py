@@ -7,8 +7,10 @@ given per parameter) prices every model in every drawn future:
 
 * the plans do not change with prices, so each model's solved plan is RE-PRICED;
 * the vehicle rates (:data:`maltid.analysis.sensitivity.VEHICLE_RATES`) steer the routes:
-  each model is RE-SOLVED at up to ``max_solves`` corners of their box (low/high km cost
-  x low/high driver cost), and in every future the cheapest of its known plans counts
+  each model is RE-SOLVED at up to ``max_solves`` corners of their box (the mixed ones
+  first: cheap km and dear hours, and the reverse), as a quick search
+  (:data:`CORNER_SOLUTION_LIMIT` routing solutions, :data:`CORNER_MIX_EVALUATIONS` kitchen
+  sets for ``optimised_mix``), and in every future the cheapest of its known plans counts
   (each stays feasible, and the optimiser would do at least as well). The number of
   solves is bounded by ``max_solves`` per model, whatever the number of samples.
 
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from maltid.scenario import Scenario
 
 __all__ = [
+    "CORNER_MIX_EVALUATIONS",
+    "CORNER_SOLUTION_LIMIT",
     "DEFAULT_REL_RANGE",
     "DEFAULT_SAMPLES",
     "ROBUSTNESS_COLUMNS",
@@ -50,6 +54,11 @@ __all__ = [
 DEFAULT_REL_RANGE = 0.2
 #: Default number of futures drawn.
 DEFAULT_SAMPLES = 200
+
+#: Routing solution limit of a corner re-solve (a candidate plan: a quick search).
+CORNER_SOLUTION_LIMIT = 50
+#: Kitchen sets ``optimised_mix`` routes in a corner re-solve.
+CORNER_MIX_EVALUATIONS = 4
 
 #: Columns of ``Comparison.robustness``, in order.
 ROBUSTNESS_COLUMNS = (
@@ -119,7 +128,7 @@ def robustness_table(
     n_samples: int = DEFAULT_SAMPLES,
     rel: float = DEFAULT_REL_RANGE,
     ranges: Mapping[str, tuple[float, float]] | None = None,
-    max_solves: int = 4,
+    max_solves: int = 2,
     seed: int | None = None,
     progress: Progress = _noop,
 ) -> pd.DataFrame:
@@ -160,11 +169,17 @@ def robustness_table(
     models = list(results)
     plans: dict[str, list[WeekPlan]] = {m: [results[m].plan] for m in models}
     corners = _corners(box, max_solves)
+    quick = ctx.with_solver(
+        solution_limit=min(ctx.solution_limit or CORNER_SOLUTION_LIMIT, CORNER_SOLUTION_LIMIT),
+        mix_max_evaluations=min(
+            ctx.solver.mix_max_evaluations or CORNER_MIX_EVALUATIONS, CORNER_MIX_EVALUATIONS
+        ),
+    )
     for k, model in enumerate(models):
         progress("robustness", k, len(models) + 1)
         spec = model_spec(scenario, model)
         for corner in corners:
-            c = ctx.with_parameters({**ctx.parameters, **corner})
+            c = quick.with_parameters({**ctx.parameters, **corner})
             plan = solve_model(spec, c)
             if plan not in plans[model]:
                 plans[model].append(plan)
