@@ -45,7 +45,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "cmd", [[], ["demo"], ["validate"], ["compare"], ["sweep"], ["network", "build"]]
+    "cmd", [[], ["demo"], ["validate"], ["compare"], ["report"], ["sweep"], ["network", "build"]]
 )
 def test_help_has_example(cmd: list[str]) -> None:
     proc = run(*cmd, "--help")
@@ -81,9 +81,46 @@ def test_demo_writes_everything(demo_dir: Path) -> None:
     assert "synthetic" in report.lower()
     # the optimised mix's decision: every candidate kitchen, opened or not, with the
     # routed cost of flipping it
-    siting = report.split("<section id='siting'>", 1)[1].split("</section>", 1)[0]
+    siting = report.split('<section id="siting"', 1)[1].split("</section>", 1)[0]
     assert "Campingköket" in siting or "Camping" in siting
-    assert siting.count("<tr>") >= 1 + 3  # header + the demo's three candidate kitchens
+    assert siting.count("<tr") >= 1 + 3  # header + the demo's three candidate kitchens
+    assert "comparison.json" in {p.name for p in demo_dir.iterdir()}
+
+
+def test_compare_prints_every_weekly_total_in_100_columns(demo_dir: Path, tmp_path: Path) -> None:
+    work = tmp_path / "in"
+    work.mkdir()
+    for name in ("scenario.toml", "recipients.csv", "demo.osm"):
+        shutil.copy(demo_dir / name, work / name)
+    proc = run("compare", str(work / "scenario.toml"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    with open(tmp_path / "out" / "scenario" / "comparison.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    lines = proc.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    for row in rows:
+        total = f"{float(row['total_cost_sek_per_week']):,.0f}"
+        yearly = f"{52 * float(row['total_cost_sek_per_week']):,.0f}"
+        line = next(line for line in lines if line.strip().startswith(row["model"][:16]))
+        assert total in line and yearly in line, (row["model"], line)
+    # without a terminal, progress is logged per stage on stderr, never on stdout
+    assert "scenarios ..." in proc.stderr and "scenarios ..." not in proc.stdout
+
+
+def test_report_rebuilds_from_saved_results(demo_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_dir, folder)
+    (folder / "report.html").unlink()
+    (folder / "map.html").unlink()
+    table = (folder / "comparison.csv").read_bytes()
+    proc = run("report", str(folder), "--lang", "sv")
+    assert proc.returncode == 0, proc.stderr
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert 'id="conclusion"' in page and "Sammanfattning" in page
+    assert (folder / "map.html").is_file()
+    assert (folder / "comparison.csv").read_bytes() == table  # nothing re-solved or rewritten
+    missing = run("report", str(tmp_path / "nothing-here"))
+    assert missing.returncode == 2 and "comparison.json" in missing.stderr
 
 
 def test_validate_ok(demo_dir: Path) -> None:
@@ -93,17 +130,36 @@ def test_validate_ok(demo_dir: Path) -> None:
 
 
 def test_validate_bad_input_lists_every_problem(demo_dir: Path, tmp_path: Path) -> None:
-    text = (demo_dir / "scenario.toml").read_text(encoding="utf-8")
-    text = text.replace("cost_per_km_sek", "cost_per_kn_sek", 1)  # a typo
-    text = text.replace('lunch_window = ["11:00", "13:30"]', 'lunch_window = ["13:30", "11:00"]')
+    import tomllib
+
+    import tomli_w
+
+    data = tomllib.loads((demo_dir / "scenario.toml").read_text(encoding="utf-8"))
+    data["fleet"]["cost_per_kn_sek"] = data["fleet"].pop("cost_per_km_sek")  # a typo
+    data["delivery"]["lunch_window"] = list(reversed(data["delivery"]["lunch_window"]))
     bad = tmp_path / "bad.toml"
-    bad.write_text(text, encoding="utf-8")
+    bad.write_text(tomli_w.dumps(data), encoding="utf-8")
     for name in ("recipients.csv", "demo.osm"):
         shutil.copy(demo_dir / name, tmp_path / name)
     proc = run("validate", "--no-network", str(bad))
     assert proc.returncode == 2
     assert "cost_per_kn_sek" in proc.stderr
     assert "lunch_window" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_validate_kitchen_far_from_road_exits_2(demo_dir: Path, tmp_path: Path) -> None:
+    """``validate`` runs the network-reach check: a kitchen beyond snap_warn_m is bad input."""
+    text = (demo_dir / "scenario.toml").read_text(encoding="utf-8")
+    assert "[network]" in text
+    text = text.replace("[network]", "[network]\nsnap_warn_m = 0.001", 1)
+    bad = tmp_path / "far.toml"
+    bad.write_text(text, encoding="utf-8")
+    for name in ("recipients.csv", "demo.osm"):
+        shutil.copy(demo_dir / name, tmp_path / name)
+    proc = run("validate", str(bad))
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "from the nearest drivable road" in proc.stderr and "kitchen" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -120,32 +120,11 @@ def _guard() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """Yield a ``(stage, done, total)`` callback drawing one rich progress bar per stage."""
-    if _State.quiet or not sys.stderr.isatty():
+def _progress() -> Iterator[Callable[..., None]]:
+    """Yield a ``(stage, done, total, detail="")`` callback drawing rich progress bars."""
+    from maltid.faces.console import progress_bars
 
-        def log_only(stage: str, done: int, total: int) -> None:
-            if done == 0:
-                logger.info("%s ...", stage)
-
-        yield log_only
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    tasks: dict[str, Any] = {}
-    with Progress(
-        TextColumn("{task.description:<28}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        transient=False,
-    ) as bar:
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
+    with progress_bars(quiet=_State.quiet) as update:
         yield update
 
 
@@ -263,11 +242,19 @@ def validate(
 
 
 def _extent_problems(scenario: Scenario) -> list[Any]:
+    """Points outside the road network's extent, and kitchens too far from any road."""
     from maltid.network import load_network
+    from maltid.pipeline import check_network_reach
     from maltid.scenario import check_extent
 
     net = load_network(scenario.network)
-    return list(check_extent(scenario, net.bounds))
+    problems = list(check_extent(scenario, net.bounds))
+    if problems:
+        return problems
+    reach = check_network_reach(scenario, net)
+    for warning in reach.warnings:
+        logger.warning("%s", warning)
+    return list(reach.problems)
 
 
 def _summary(scenario: Scenario) -> str:
@@ -322,6 +309,9 @@ def compare_cmd(
             scheduler=scheduler,
             progress=progress,
         )
+    if len(summary) and "total_cost_sek_per_week" in summary.columns:
+        for name, rows in summary[summary["status"] == "ok"].groupby("scenario", sort=False):
+            _print_text_table(rows, str(name))
     _report_summary(summary, out)
 
 
@@ -375,6 +365,38 @@ def sweep(
     _report_summary(summary, out)
 
 
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="A result folder written by compare or demo.")],
+    lang: LangOpt = "sv",
+    show_recipients: ShowOpt = False,
+) -> None:
+    """Rebuild report.html and map.html from saved results, without solving anything.
+
+    Reads FOLDER/comparison.json (written by `maltid compare` and `maltid demo`); the
+    road network comes from the network cache (or is rebuilt from the scenario's OSM file).
+
+    Example:  maltid report results/kommun --lang en
+    """
+    _check_lang(lang)
+    with _guard():
+        from maltid.faces.export import load_comparison
+        from maltid.faces.maps import render_map, write_map
+        from maltid.faces.report import write_report
+
+        comparison = load_comparison(folder)
+        map_path = write_map(
+            comparison, folder / "map.html", lang=lang, show_recipients=show_recipients
+        )
+        # the report goes to decision makers: its embedded map always aggregates recipients
+        report_map = render_map(comparison, lang=lang)
+        report_path = write_report(
+            comparison, folder / "report.html", lang=lang, map_html=report_map
+        )
+        _print_table(comparison)
+        sys.stdout.write(f"wrote {report_path} and {map_path}\n")
+
+
 @network_app.command("build")
 def network_build(
     out: Annotated[Path, typer.Option("--out", help="GraphML file to write.")],
@@ -424,31 +446,16 @@ def network_build(
 
 
 def _print_table(comparison: Comparison) -> None:
+    _print_text_table(comparison.table, comparison.scenario.name)
+
+
+def _print_text_table(table: Any, title: str) -> None:
+    """The comparison table on stdout, 100 columns wide (not with --quiet)."""
     if _State.quiet:
         return
-    from rich.console import Console
-    from rich.table import Table
+    from maltid.faces.console import comparison_text
 
-    cols = [
-        ("model", "model"),
-        ("total_cost_sek_per_week", "SEK/week"),
-        ("cost_per_meal_sek", "SEK/meal"),
-        ("vehicle_km_per_week", "km/week"),
-        ("co2_kg_per_week", "CO2 kg/week"),
-        ("fresh_meals_per_week", "fresh meals/week"),
-        ("mean_kitchen_to_plate_min", "kitchen→plate min"),
-        ("recipients_unserved", "unserved"),
-    ]
-    table = Table(title=f"{comparison.scenario.name}")
-    for _, label in cols:
-        table.add_column(label, justify="right")
-    for _, row in comparison.table.iterrows():
-        cells = []
-        for key, _ in cols:
-            v = row.get(key, "")
-            cells.append(f"{v:,.1f}" if isinstance(v, float) else str(v))
-        table.add_row(*cells)
-    Console().print(table)
+    sys.stdout.write(comparison_text(table, title=title))
 
 
 def main() -> None:
