@@ -1,13 +1,15 @@
-"""Run the demo and screenshot its map and report for the README (PNG, 1400 x 900 px).
+"""Run the demo and screenshot its Swedish map and report for the README (PNG, 1280 x 800 px).
 
 Usage::
 
     python scripts/make_screenshots.py [--out docs/img] [--time-limit-s 1] [--keep DIR]
 
 Writes ``map.png`` and ``report.png`` into ``--out`` with Debian's headless Chromium
-(``/usr/bin/chromium``, or ``$CHROMIUM``). The demo is the synthetic municipality
-(``maltid.write_demo``, seed 1), so the screenshots show no personal data. Offline, the
-map has no background tiles (only the routes, kitchens and recipient cells).
+(``/usr/bin/chromium``, or ``$CHROMIUM``), in Swedish by default (``--lang en`` for
+English): the report's first screen (the answer, ``#conclusion``) and the map as a
+politician opens it (one model, key figures, the offline background from the demo's OSM
+file). The demo is the synthetic municipality (``maltid.write_demo``, seed 1), so the
+screenshots show no personal data.
 """
 
 from __future__ import annotations
@@ -72,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=REPO / "docs" / "img")
     ap.add_argument("--time-limit-s", type=float, default=1.0, help="routing time cap (s)")
-    ap.add_argument("--lang", default="en", choices=("sv", "en"))
+    ap.add_argument("--lang", default="sv", choices=("sv", "en"))
     ap.add_argument("--keep", type=Path, default=None, help="keep the demo run in this folder")
-    ap.add_argument("--width-px", type=int, default=1400)
-    ap.add_argument("--height-px", type=int, default=900)
+    ap.add_argument("--width-px", type=int, default=1280)
+    ap.add_argument("--height-px", type=int, default=800)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     chromium = find_chromium()

@@ -243,6 +243,15 @@ def test_label_sets_match() -> None:
         assert fields == set(re.findall(r"{(\w+)}", labels_en.LABELS[key])), key
 
 
+def test_every_cost_parameter_has_a_plain_label() -> None:
+    """Every parameter of the catalogue is named in words in both languages (no humanised id)."""
+    from maltid.scenario import parameters_table
+
+    names = set(parameters_table()["parameter"])
+    assert names - set(labels_sv.PARAMETERS) == set()
+    assert names - set(labels_en.PARAMETERS) == set()
+
+
 def test_write_report_atomic_and_deterministic(
     comparison: maltid.Comparison, tmp_path: Path
 ) -> None:

@@ -123,6 +123,9 @@ LABELS: Final[dict[str, str]] = {
         "In return recipients get {fresh} freshly cooked meals per week instead of "
         "{fresh_versus}: {per_meal} extra per fresh meal."
     ),
+    "c_fresh_also": (
+        "Recipients also get {fresh} freshly cooked meals per week instead of {fresh_versus}."
+    ),
     "c_fresh_same": "Both give {fresh} freshly cooked meals per week.",
     "c_local_spend": (
         "{spend} per week stays in the villages as local food purchases ({per_krona} for "
@@ -399,10 +402,15 @@ PARAMETERS: Final[dict[str, str]] = {
     "village_recipients": "Recipients in the village",
     "village_distance": "Distance from the central kitchen to the village (factor)",
     "fuel_cost": "Vehicle cost per km",
-    "reheat_minutes_per_meal": "Minutes to reheat a chilled meal",
     "home_care_cost_per_hour_sek": "Home-care cost per hour",
-    "loading_min_per_route": "Loading per route",
-    "minimum_paid_hours_per_route_day": "Minimum paid time per route and day",
+    "driver_loading_min_per_route": "Loading at the kitchen per route",
+    "driver_min_paid_min_per_route_day": "Shortest paid driver time per route and day",
+    "central_fixed_share_of_meal_cost": "Fixed share of the central kitchen's cost per meal",
+    "reheating_minutes_per_meal": "Minutes to reheat a chilled meal",
+    "reheating_help_share_hot_meal": "Share needing help to reheat (hot-meal decision)",
+    "reheating_help_share_other": "Share needing help to reheat (others)",
+    "fixed_cost_basis": "Basis of the vehicles' fixed cost",
+    "chilled_vehicle_capacity_meals": "Vehicle capacity, chilled meals",
     "cost_per_meal_sek": "Cost per meal",
     "fixed_cost_sek_per_day": "Fixed cost per day",
     "capacity_meals_per_day": "Capacity, meals per day",
@@ -417,6 +425,8 @@ PARAMETERS: Final[dict[str, str]] = {
 }
 
 UNITS: Final[dict[str, str]] = {
+    "min/route": "minutes/route",
+    "min/route-day": "minutes/route and day",
     "SEK/vehicle-day": "SEK/vehicle and day",
     "SEK/vehicle/day": "SEK/vehicle and day",
     "SEK/vehicle/week": "SEK/vehicle and week",

@@ -127,6 +127,9 @@ LABELS: Final[dict[str, str]] = {
         "I gengäld får mottagarna {fresh} nylagade måltider per vecka i stället för "
         "{fresh_versus}, alltså {per_meal} extra per nylagad måltid."
     ),
+    "c_fresh_also": (
+        "Dessutom får mottagarna {fresh} nylagade måltider per vecka i stället för {fresh_versus}."
+    ),
     "c_fresh_same": "Båda ger {fresh} nylagade måltider per vecka.",
     "c_local_spend": (
         "{spend} per vecka stannar i byarna som inköp av lokal mat ({per_krona} för "
@@ -407,10 +410,15 @@ PARAMETERS: Final[dict[str, str]] = {
     "village_recipients": "Antal mottagare i byn",
     "village_distance": "Avstånd från centralköket till byn (faktor)",
     "fuel_cost": "Fordonskostnad per km",
-    "reheat_minutes_per_meal": "Minuter för att värma en kyld måltid",
     "home_care_cost_per_hour_sek": "Hemtjänstens kostnad per timme",
-    "loading_min_per_route": "Lastning per körslinga",
-    "minimum_paid_hours_per_route_day": "Minsta betalda tid per körslinga och dag",
+    "driver_loading_min_per_route": "Lastning vid köket per tur",
+    "driver_min_paid_min_per_route_day": "Kortaste betalda förartid per tur och dag",
+    "central_fixed_share_of_meal_cost": "Fast andel av centralkökets kostnad per måltid",
+    "reheating_minutes_per_meal": "Minuter för att värma en kyld måltid",
+    "reheating_help_share_hot_meal": "Andel som behöver hjälp att värma (beslut om varm mat)",
+    "reheating_help_share_other": "Andel som behöver hjälp att värma (övriga)",
+    "fixed_cost_basis": "Grund för fordonens fasta kostnad",
+    "chilled_vehicle_capacity_meals": "Fordonens kapacitet, kylda måltider",
     "cost_per_meal_sek": "Kostnad per måltid",
     "fixed_cost_sek_per_day": "Fast kostnad per dag",
     "capacity_meals_per_day": "Kapacitet, måltider per dag",
@@ -426,6 +434,11 @@ PARAMETERS: Final[dict[str, str]] = {
 
 #: Unit strings of the tables -> Swedish.
 UNITS: Final[dict[str, str]] = {
+    "min/route": "minuter/tur",
+    "min/route-day": "minuter/tur och dag",
+    "kg": "kg",
+    "km": "km",
+    "meals/week": "måltider/vecka",
     "SEK": "kr",
     "SEK/km": "kr/km",
     "SEK/h": "kr/timme",

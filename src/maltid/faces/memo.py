@@ -169,15 +169,22 @@ def _base_value(comparison: Comparison, parameter: str, kitchen: str) -> float:
 
 
 def format_value(value: float, unit: str, lang: str) -> str:
-    """A parameter value with its unit, rounded for reading."""
+    """A parameter value with its unit in the reader's language, rounded for reading."""
     unit = str(unit)
-    if unit.startswith("SEK"):
-        decimals = 2 if abs(value) < 10 else 0
-        per = unit_label(unit, lang).split("/", 1)[1] if "/" in unit else ""
-        return format_sek(value, lang=lang, decimals=decimals) + (f"/{per}" if per else "")
     if unit in ("recipients", "meals"):
-        return format_number(math.floor(value), lang=lang)
-    return format_number(value, decimals=1, lang=lang)
+        return f"{format_number(math.floor(value), lang=lang)} {unit_label(unit, lang)}"
+    whole = float(value).is_integer()
+    if unit.startswith("SEK"):
+        decimals = 0 if whole or abs(value) >= 10 else 2
+    elif unit.startswith("share"):
+        decimals = 2
+    else:
+        decimals = 0 if whole else 1
+    text = format_number(value, decimals=decimals, lang=lang)
+    label = unit_label(unit, lang) if unit and unit not in ("factor",) else ""
+    if unit.startswith("share"):
+        label = ""
+    return f"{text} {label}".strip()
 
 
 def break_even_condition(
@@ -191,8 +198,6 @@ def break_even_condition(
     else:
         key = f"be_{parameter}" if up else f"be_{parameter}_down"
     text_value = format_value(value, unit, lang)
-    if lang == "sv":
-        text_value = text_value.replace("SEK", "kr")
     place = kitchen_names(comparison).get(kitchen, kitchen)
     if f"be_{parameter}" in LABELS[lang]:
         clause = t(key, lang, kitchen=place, value=text_value)
@@ -317,6 +322,15 @@ def _verdict_paragraph(comparison: Comparison, verdict: Any, lang: str) -> str:
                 fresh=format_number(fresh, lang=lang),
                 fresh_versus=format_number(fresh_v, lang=lang),
                 per_meal=_sek(per_meal, lang),
+            )
+        )
+    elif verdict.fresh_meals_gained_per_week > 0:
+        sentences.append(
+            t(
+                "c_fresh_also",
+                lang,
+                fresh=format_number(fresh, lang=lang),
+                fresh_versus=format_number(fresh_v, lang=lang),
             )
         )
     elif fresh == fresh_v:
