@@ -18,6 +18,10 @@ from typing import Any
 import numpy as np
 import pytest
 
+from maltid.network import RoadNetwork, TravelMatrix
+from maltid.results import WeekPlan
+from maltid.scenario import Scenario
+
 SOLUTIONS = 25  # routing solution limit per solve: fast and machine-independent
 CENTRAL = (49.975, 11.60)
 VILLAGE = (50.05, 11.48)
@@ -55,7 +59,6 @@ vehicles = 2
 
 [fleet]
 vehicle_capacity_meals = 40
-vehicles_per_kitchen = 4
 cost_per_km_sek = 2.5
 driver_cost_per_hour_sek = 380.0
 co2_kg_per_km = 0.18
@@ -69,9 +72,11 @@ lunch_window = ["11:00", "13:30"]
 max_hot_holding_min = 90
 
 # drivers paid by the minute here (no minimum per route-day): the village kitchen's short
-# round costs what it takes, and the local model is the cheaper one
+# round costs what it takes; the central kitchen's cost per meal moves with its meals (no
+# fixed share); fleets sized by the solver: the local model is the cheaper one
 [costs]
 driver_min_paid_min_per_route_day = 0.0
+central_fixed_share_of_meal_cost = 0.0
 
 [solver]
 time_limit_s = 30
@@ -97,7 +102,9 @@ kind = "optimised_mix"
 """
 
 
-def _nodes_within(net: Any, lat: float, lon: float, radius_m: float) -> tuple[list[int], Any]:
+def _nodes_within(
+    net: RoadNetwork, lat: float, lon: float, radius_m: float
+) -> tuple[list[int], int]:
     g = net.graph
     nodes = sorted(g.nodes)
     ys = np.array([g.nodes[n]["y"] for n in nodes])
@@ -167,7 +174,9 @@ def bayreuth(
 DAY_S = 86400.0
 
 
-def _recompute(plan: Any, scenario: Any, matrix: Any, p: dict[str, float]) -> dict[str, float]:
+def _recompute(
+    plan: WeekPlan, scenario: Scenario, matrix: TravelMatrix, p: dict[str, float]
+) -> dict[str, float]:
     """Every WeeklyOutcome field from the plan, the matrix and the parameters."""
     row = {i: k for k, i in enumerate(matrix.ids)}
     # the matrix is stored as float32; sums are recomputed in float64 like the solver does
@@ -439,8 +448,21 @@ def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> No
     assert vr["bracketed"] and 0 < vr["value"] < vr["base_value"] == 20
     assert float(vr["value"]).is_integer()
     assert vr["high"] == 30  # capped at what the village kitchen cooks a day
+    # the nearer the village is to the central kitchen, the smaller the local advantage:
+    # it breaks even nearer than today, or (the village kitchen's own round remains) it
+    # shrinks steadily over the whole interval without changing sign
     vd = be.loc["village_distance"]
-    assert vd["bracketed"] and vd["low"] < vd["value"] < 1.0
+    if vd["bracketed"]:
+        assert vd["low"] < vd["value"] < 1.0
+        assert vd["difference_at_low_sek_per_week"] > 0 > vd["base_difference_sek_per_week"]
+    else:
+        near, today, far = (
+            vd[f"difference_at_{k}_sek_per_week"]
+            if k != "base"
+            else vd["base_difference_sek_per_week"]
+            for k in ("low", "base", "high")
+        )
+        assert 0 > near > today > far
     # re-solve at the found value +- 2 SEK: the sign flips across it
     from maltid.analysis import model_spec, price_plan
     from maltid.models import make_context, solve_model

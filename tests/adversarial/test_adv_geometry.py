@@ -16,6 +16,7 @@ from typing import Any
 import adv_helpers as h
 import pytest
 
+from maltid.comparison import Comparison
 from maltid.scenario import load_scenario
 
 ISLAND_R = ("R_ö", 63.0701, 17.0200, 5, True)
@@ -25,7 +26,7 @@ TWIN_R = ("R_tvilling", h.RECIPIENTS[0][1], h.RECIPIENTS[0][2], 7, True)
 
 def _compare(
     folder: Path, rows: list[tuple[str, float, float, int, bool]], data: dict[str, Any]
-) -> Any:
+) -> Comparison:
     from maltid.pipeline import compare
 
     toml = h.write_scenario(folder, data=data, csv_text=h.recipients_csv(rows), island=True)
@@ -51,12 +52,15 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, list[str]]:
     return comparison, records
 
 
-def _accounted(comparison: Any, rid: str) -> None:
-    """``rid`` is flagged as far-snapped, or unserved with a reason, in every model."""
+def _accounted(comparison: Comparison, rid: str) -> None:
+    """``rid`` is flagged as far-snapped, or not served with a reason, in every model."""
     far = rid in comparison.snapped.far
-    for name, result in comparison.results.items():
-        reason = result.plan.unserved.get(rid)
-        assert far or (reason and reason.strip()), f"{name}: {rid} neither far nor unserved"
+    ns = comparison.not_served
+    assert ns is not None
+    for name in comparison.results:
+        rows = ns[(ns["model"] == name) & (ns["recipient_id"] == rid)]
+        reason = str(rows["reason"].iloc[0]) if len(rows) else ""
+        assert far or reason.strip(), f"{name}: {rid} neither far nor with a reason"
     assert any(rid in note for note in comparison.notes), comparison.notes
 
 
@@ -102,7 +106,8 @@ def test_every_recipient_is_in_the_table(faulty: tuple[Any, list[str]]) -> None:
     table = comparison.table.set_index("model")
     for name in comparison.results:
         row = table.loc[name]
-        assert row["recipients_served"] + row["recipients_unserved"] == n
+        total = row["recipients_served"] + row["recipients_fallback"]
+        assert total + row["recipients_unserved"] == n
 
 
 def test_only_unreachable_recipients_still_completes(
@@ -114,4 +119,7 @@ def test_only_unreachable_recipients_still_completes(
         _accounted(comparison, rid)
     table = comparison.table.set_index("model")
     assert set(table.index) == set(comparison.results)
-    assert (table["recipients_served"] + table["recipients_unserved"] == 2).all()
+    accounted = (
+        table["recipients_served"] + table["recipients_fallback"] + table["recipients_unserved"]
+    )
+    assert (accounted == 2).all()

@@ -60,6 +60,8 @@ BREAK_EVEN_COLUMNS = (
     "high",
     "base_value",
     "base_difference_sek_per_week",
+    "difference_at_low_sek_per_week",
+    "difference_at_high_sek_per_week",
     "converged",
     "iterations",
     "evaluations",
@@ -209,7 +211,8 @@ def break_even_table(
 
     Columns :data:`BREAK_EVEN_COLUMNS` (``value`` in ``unit``; ``low``, ``high`` the
     searched interval; ``base_difference_sek_per_week`` = local minus versus at the
-    scenario's values). See the module docstring for each parameter.
+    scenario's values, ``difference_at_low/high_sek_per_week`` at the interval's ends when
+    the search evaluated them, else NaN). See the module docstring for each parameter.
     """
     import pandas as pd
 
@@ -278,6 +281,8 @@ def break_even_table(
                 "high": s.high,
                 "base_value": s.base_value,
                 "base_difference_sek_per_week": float(base_diff),
+                "difference_at_low_sek_per_week": math.nan,
+                "difference_at_high_sek_per_week": math.nan,
                 "converged": False,
                 "iterations": 0,
                 "evaluations": 0,
@@ -301,6 +306,13 @@ def break_even_table(
                     if be.bracketed:
                         break
                 value = math.nan if be.value is None else float(be.value)
+                at: dict[float, float] = {}
+                if first is not None:
+                    at[first[0]] = first[1]
+                if last is not None:
+                    at[last[0]] = last[1]
+                row["difference_at_low_sek_per_week"] = float(at.get(s.low, math.nan))
+                row["difference_at_high_sek_per_week"] = float(at.get(s.high, math.nan))
                 if s.integer and not math.isnan(value):
                     value = float(round(value))
                 if not be.bracketed and first is not None and last is not None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
     from maltid.comparison import Comparison
@@ -235,7 +236,7 @@ def unserved_frame(comparison: Comparison, *, lang: str = "sv") -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def routes_gdf(comparison: Comparison) -> Any:
+def routes_gdf(comparison: Comparison) -> gpd.GeoDataFrame:
     """Every vehicle route as a GeoDataFrame of LineStrings along the roads (EPSG:4326).
 
     Columns as the properties of :func:`routes_geojson` (model, day, days_per_week,
@@ -248,7 +249,7 @@ def routes_gdf(comparison: Comparison) -> Any:
     return gpd.GeoDataFrame.from_features(routes_geojson(comparison)["features"], crs="EPSG:4326")
 
 
-def kitchens_gdf(comparison: Comparison) -> Any:
+def kitchens_gdf(comparison: Comparison) -> gpd.GeoDataFrame:
     """The scenario's kitchens as points (EPSG:4326): id, name, role, cost_per_meal_sek."""
     import geopandas as gpd
     from shapely.geometry import Point
@@ -267,7 +268,7 @@ def kitchens_gdf(comparison: Comparison) -> Any:
     )
 
 
-def recipient_cells_gdf(comparison: Comparison, *, cell_size_m: float = 1000.0) -> Any:
+def recipient_cells_gdf(comparison: Comparison, *, cell_size_m: float = 1000.0) -> gpd.GeoDataFrame:
     """Recipients counted per grid square (polygons, EPSG:4326), never their positions.
 
     The squares of :func:`maltid.faces.maps.aggregate_recipients`: ``count`` recipients
