@@ -154,6 +154,22 @@ def test_sensitivity_without_zero_swing_rows(comparison: maltid.Comparison) -> N
         assert i18n.parameter_label(name, "sv") in robustness
 
 
+def test_robustness_probabilities(comparison: maltid.Comparison) -> None:
+    robustness = comparison.robustness
+    assert robustness is not None and len(robustness)
+    page = outside_iframe(report.render_report(comparison, map_html=""))
+    section = page[page.index('id="robustness"') : page.index('id="basis"')]
+    assert '<table class="maltid-probabilities">' in section
+    for rec in robustness.to_dict("records"):
+        share = i18n.format_pct(100 * rec["p_cheapest"], lang="sv")
+        assert f'<td class="num">{share}</td>' in section
+    n = robustness.attrs["n_samples"]
+    assert f"{n} framtider" in section
+    conclusion = page[page.index('id="conclusion"') : page.index("</section>")]
+    for rec in robustness.dropna(subset=["p_no_dearer"]).to_dict("records"):
+        assert f"i {round(10 * rec['p_no_dearer'])} av 10 framtider" in conclusion
+
+
 def test_assumptions_sources_and_scenario_values(comparison: maltid.Comparison) -> None:
     assumptions = comparison.assumptions
     overridden = assumptions.assign(overridden=True) if len(assumptions) else assumptions

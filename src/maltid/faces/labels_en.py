@@ -224,7 +224,14 @@ LABELS: Final[dict[str, str]] = {
         "model is the cheapest that reaches everyone."
     ),
     "rob_col_probability": "Share of futures in which it is cheapest",
-    "rob_col_range": "Extra cost, 10–90 %",
+    "rob_col_range": "Extra cost per week, 10–90 %",
+    "rob_col_total": "Cost per week, 10–90 %",
+    "rob_col_no_dearer": "Share of futures in which it is no dearer",
+    "rob_against": "against {model}",
+    "c_robust": (
+        "{model} is no dearer than {versus} in {k} of 10 futures "
+        "({pct}) when every uncertain assumption varies together."
+    ),
     "rob_none": (
         "Probabilities were not computed for this scenario. Below: how much each "
         "assumption alone changes the result."

@@ -227,7 +227,14 @@ LABELS: Final[dict[str, str]] = {
         "modell är billigast och når alla."
     ),
     "rob_col_probability": "Andel framtider där modellen är billigast",
-    "rob_col_range": "Merkostnad, 10–90 %",
+    "rob_col_range": "Merkostnad per vecka, 10–90 %",
+    "rob_col_total": "Kostnad per vecka, 10–90 %",
+    "rob_col_no_dearer": "Andel framtider där den inte är dyrare",
+    "rob_against": "mot {model}",
+    "c_robust": (
+        "{model} kostar inte mer än {versus} i {k} av 10 framtider "
+        "({pct}) när alla osäkra antaganden varieras samtidigt."
+    ),
     "rob_none": (
         "Sannolikheter är inte beräknade för detta scenario. Nedan visas hur mycket varje "
         "antagande ensamt ändrar resultatet."

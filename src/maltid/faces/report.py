@@ -260,7 +260,10 @@ def render_report(
         "synthetic": _is_synthetic(scenario.name),
         "date": date or _dt.date.today().isoformat(),
         "version": __version__,
-        "conclusion": memo.conclusion_paragraphs(comparison, lang),
+        "conclusion": [
+            *memo.conclusion_paragraphs(comparison, lang),
+            *report_tables.robust_sentences(comparison, lang),
+        ],
         "outcomes": memo.conclusion_outcomes(comparison, lang),
         "proposal": memo.proposal_paragraphs(comparison, lang),
         "background": [

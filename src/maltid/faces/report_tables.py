@@ -40,6 +40,7 @@ __all__ = [
     "not_served_counts",
     "not_served_tables",
     "probabilities_table",
+    "robust_sentences",
     "row_of",
     "sensitivity_tables",
     "siting_tables",
@@ -223,34 +224,74 @@ def sensitivity_tables(comparison: Comparison, lang: str) -> list[tuple[str, str
 
 
 def probabilities_table(comparison: Comparison, lang: str) -> tuple[str, Table] | None:
-    """Monte Carlo probabilities when the comparison carries them (``robustness``)."""
+    """Monte Carlo results when the comparison has them (``Comparison.robustness``).
+
+    One row per model: the share of futures in which it is the cheapest model serving
+    everyone, the 10-90 % range of its weekly total and, for local models, of its extra
+    cost against the cheapest central model, and the share of futures it is no dearer.
+    """
     frame = getattr(comparison, "robustness", None)
     if frame is None or not len(frame) or "p_cheapest" not in frame.columns:
         return None
-    n = int(frame["samples"].iloc[0]) if "samples" in frame.columns else 0
+    n = int(frame.attrs.get("n_samples", 0) or 0)
     table = Table(
         css="maltid-probabilities",
         head=[
             (t("col_model", lang), ""),
             (t("rob_col_probability", lang), ""),
+            (t("rob_col_total", lang), ""),
             (t("rob_col_range", lang), ""),
+            (t("rob_col_no_dearer", lang), ""),
         ],
     )
+
+    def span(low: Any, high: Any) -> str:
+        if is_missing(low) or is_missing(high):
+            return "–"
+        return f"{format_sek(low, lang=lang)} – {format_sek(high, lang=lang)}"
+
+    def pct(value: Any) -> str:
+        return "–" if is_missing(value) else format_pct(100.0 * float(value), lang=lang)
+
     for rec in frame.to_dict("records"):
-        low, high = rec.get("extra_cost_p10_sek_per_week"), rec.get("extra_cost_p90_sek_per_week")
-        span = (
-            "–"
-            if is_missing(low) or is_missing(high)
-            else f"{format_sek(low, lang=lang)} – {format_sek(high, lang=lang)}"
-        )
+        versus = str(rec.get("versus_model") or "")
+        extra = span(rec.get("extra_p10_sek_per_week"), rec.get("extra_p90_sek_per_week"))
+        if extra != "–" and versus in comparison.results:
+            extra += f" ({t('rob_against', lang, model=memo.title_of(comparison, versus, lang))})"
         table.rows.append(
             [
                 (memo.title_of(comparison, str(rec["model"]), lang), False),
-                (format_pct(100.0 * float(rec["p_cheapest"]), lang=lang), True),
-                (span, True),
+                (pct(rec.get("p_cheapest")), True),
+                (span(rec.get("total_p10_sek_per_week"), rec.get("total_p90_sek_per_week")), True),
+                (extra, True),
+                (pct(rec.get("p_no_dearer")), True),
             ]
         )
     return t("rob_probabilities", lang, n=format_number(n, lang=lang)), table
+
+
+def robust_sentences(comparison: Comparison, lang: str) -> list[str]:
+    """'Local kitchens are no dearer than X in 7 of 10 futures', one per local model."""
+    frame = getattr(comparison, "robustness", None)
+    if frame is None or not len(frame) or "p_no_dearer" not in frame.columns:
+        return []
+    out = []
+    for rec in frame.to_dict("records"):
+        p = rec.get("p_no_dearer")
+        versus = str(rec.get("versus_model") or "")
+        if is_missing(p) or versus not in comparison.results:
+            continue
+        out.append(
+            t(
+                "c_robust",
+                lang,
+                model=memo.title_of(comparison, str(rec["model"]), lang),
+                versus=memo.title_of(comparison, versus, lang),
+                k=format_number(round(10 * float(p)), lang=lang),
+                pct=format_pct(100.0 * float(p), lang=lang),
+            )
+        )
+    return out
 
 
 def _year(value: Any) -> str:
