@@ -3,6 +3,8 @@ service STARTS within the hot-holding limit after the vehicle leaves the kitchen
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from maltid import models
@@ -58,3 +60,30 @@ def test_a_same_day_meal_has_its_own_holding_limit() -> None:
     rch = reach(ctx, [sc.central_kitchen], sorted(sc.recipients, key=lambda r: r.id))
     # sorted ids: cold, hot; 40 min is beyond the hot limit, within the same-day limit
     assert rch.allowed.tolist() == [[True, False]]
+
+
+def test_a_stop_routing_rejects_alone_is_not_solved_again(monkeypatch: Any) -> None:
+    import maltid.routing as routing
+
+    calls: list[tuple[str, ...]] = []
+    real = routing.solve
+
+    def counting(problem: Any, *args: Any, **kw: Any) -> Any:
+        calls.append(tuple(s.id for s in problem.stops))
+        return real(problem, *args, **kw)
+
+    monkeypatch.setattr(routing, "solve", counting)
+    ks = [kitchen("central", "central", 60.0, 15.0)]
+    rs = [
+        recipient("inside", 60.0 + _at_minutes(20.0), 15.0),
+        recipient("beyond", 60.0 - _at_minutes(31.0), 15.0),
+    ]
+    sc, m = scenario(ks, rs, hold_min=HOLD_MIN, service_min=SERVICE_MIN)
+    ctx = models.make_context(sc, m, time_limit_s=10.0, solution_limit=20)
+    plan = models.solve_model(sc.model("hot7"), ctx)
+    assert plan.outcomes["beyond"].outcome == "fallback"
+    # one hot solve with both stops (beyond left out by the pre-check), then the
+    # fallback's chilled rounds for beyond alone; never the hot day again without it
+    assert calls[0] == ("beyond", "inside")
+    assert ("inside",) not in calls
+    assert set(calls[1:]) == {("beyond",)}

@@ -26,6 +26,7 @@ who is not ``unserved``.
 
 from __future__ import annotations
 
+import dataclasses
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from maltid.models.boxes import (
     n_box_groups,
 )
 from maltid.models.context import ModelContext
-from maltid.models.dispatch import merge_plans, route_kitchen_day, vehicle_cap
+from maltid.models.dispatch import SHORT_OF_VANS, merge_plans, route_kitchen_day, vehicle_cap
 from maltid.models.visits import Visit, WindowFor, day_label
 from maltid.results import DayPlan, KitchenWeek, LocalDelivery, RecipientOutcome, WeekPlan
 from maltid.routing import RoutingPlan
@@ -141,8 +142,15 @@ def _route_week(
     fallback: bool = False,
     route: Router = _route_kitchen,
     crew: str = "driver",
+    earlier: list[tuple[str, tuple[Visit, ...], RoutingPlan]] | None = None,
 ) -> _Routed:
-    """Group identical days and route each distinct day per kitchen."""
+    """Group identical days and route each distinct day per kitchen.
+
+    ``earlier`` (kept across the passes of :func:`assemble`): plans of earlier passes. A
+    kitchen-day whose visits are an earlier one's minus stops that plan already left out
+    on their own (not for want of vans) reuses that plan: its routes serve exactly the
+    remaining stops, so solving again would only renumber the same problem.
+    """
     groups: dict[tuple[tuple[str, tuple[Visit, ...]], ...], list[int]] = {}
     for d in range(7):
         content = tuple(
@@ -160,7 +168,11 @@ def _route_week(
         fresh_map: dict[str, int] = {}
         for kid, visits in content:
             role = roles[kid]
-            plan = route(ctx, kid, visits, role)
+            plan = _reuse(earlier or [], kid, visits)
+            if plan is None:
+                plan = route(ctx, kid, visits, role)
+                if earlier is not None:
+                    earlier.append((kid, visits, plan))
             plans.append(plan)
             served = set(plan.served_ids)
             for v in visits:
@@ -193,6 +205,24 @@ def _route_week(
             )
         )
     return out
+
+
+def _reuse(
+    earlier: Sequence[tuple[str, tuple[Visit, ...], RoutingPlan]],
+    kid: str,
+    visits: tuple[Visit, ...],
+) -> RoutingPlan | None:
+    """An earlier plan of ``kid`` valid for ``visits`` (see :func:`_route_week`), trimmed."""
+    now = set(visits)
+    for k, old_visits, plan in earlier:
+        if k != kid or not now <= set(old_visits):
+            continue
+        gone = {v.recipient_id for v in old_visits} - {v.recipient_id for v in visits}
+        alone = {u.stop_id for u in plan.unserved if u.code not in SHORT_OF_VANS}
+        if gone and gone <= alone:
+            kept = tuple(u for u in plan.unserved if u.stop_id not in gone)
+            return dataclasses.replace(plan, unserved=kept)
+    return None
 
 
 def _without(
@@ -273,8 +303,11 @@ def assemble(
     no_road = ctx.no_road
     failed: dict[str, tuple[str, str]] = {}
     out: set[str] = set(no_road)
+    earlier: list[tuple[str, tuple[Visit, ...], RoutingPlan]] = []
     while True:
-        routed = _route_week(ctx, _without(week, out), roles, hot=hot, route=route, crew=crew)
+        routed = _route_week(
+            ctx, _without(week, out), roles, hot=hot, route=route, crew=crew, earlier=earlier
+        )
         new = {rid: f for rid, f in routed.failed.items() if rid not in out}
         if not new:
             break
