@@ -121,6 +121,10 @@ def test_no_code_identifiers_or_english_in_swedish(comparison: maltid.Comparison
         assert english not in text
     for name in ("Centralkök, varm mat dagligen", "Lokala kök (Ramsjömodellen)"):
         assert name in text
+    english = visible_text(report.render_report(comparison, lang="en", map_html=""))
+    for word in scenario_words:
+        english = english.replace(word, "")
+    assert [m.group(0) for m in CODE_WORDS.finditer(english)] == []
 
 
 def test_swedish_numbers_per_week_and_year(comparison: maltid.Comparison) -> None:

@@ -130,25 +130,37 @@ def reason_label(code: str, fallback: str = "", lang: str = "sv") -> str:
     return fallback if (fallback and lang == "en") else reasons["other"]
 
 
+def _plain_names(text: str, lang: str) -> str:
+    """Internal names inside a text (``driver_cost_per_hour_sek``, ``hot_meal = true``) in words."""
+    params = _MODULES[lang].PARAMETERS
+
+    def word(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "hot_meal":
+            return LABELS[lang]["hot_meal_words"]
+        if name in params:
+            return f"“{params[name]}”"
+        return _humanise(name).lower()
+
+    text = re.sub(r"\(\s*\b([a-z]+_[a-z_]+)\b\s*=\s*\w+\s*\)", word, text)
+    return re.sub(r"\b([a-z]+_[a-z_]+)\b", word, text)
+
+
 def source_text(parameter: str, source: str, lang: str = "sv", source_sv: str = "") -> str:
-    """The source of a parameter in the reader's language.
+    """The source of a parameter in the reader's language, without internal names.
 
     English: the catalogue's text. Swedish: ``source_sv`` when the catalogue has one, else
-    the Swedish wording kept in :mod:`maltid.faces.labels_sv` (for maltid's own
-    assumptions a Swedish sentence saying so), else the catalogue's text.
+    (for maltid's own assumptions) a Swedish sentence saying so, else the catalogue's text.
+    Parameter names inside the text become their plain labels.
     """
     module = _MODULES[check_lang(lang)]
-    if lang == "en":
-        return source
-    name = parameter.rpartition(".")[2]
-    if source_sv:
-        # the catalogue's Swedish text may name a scenario field; the reader sees words
-        return re.sub(r"\(?hot_meal\s*=\s*true\)?|hot_meal", "varm mat", source_sv)
-    if name in module.SOURCES:
-        return str(module.SOURCES[name])
-    if source.lower().startswith("maltid assumption"):
-        return str(module.ASSUMPTION_SOURCE)
-    return source
+    if lang == "sv" and source_sv:
+        text = source_sv
+    elif lang == "sv" and source.lower().startswith("maltid assumption"):
+        text = str(module.ASSUMPTION_SOURCE)
+    else:
+        text = source
+    return _plain_names(text, lang)
 
 
 def format_number(value: object, *, decimals: int = 0, lang: str = "sv") -> str:

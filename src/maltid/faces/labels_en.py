@@ -79,6 +79,7 @@ LABELS: Final[dict[str, str]] = {
     "unit_min": "min",
     "unit_h_week": "h/week",
     "unit_meals_week": "meals/week",
+    "hot_meal_words": "hot meal",
     "baseline": "baseline",
     # -- report: frame
     "report_title": "Home-delivered meals: comparison of delivery models",
@@ -458,8 +459,6 @@ REASONS: Final[dict[str, str]] = {
     "other": "another reason",
 }
 
-#: English sources are the catalogue's own text (``maltid/data/cost_defaults.toml``).
-SOURCES: Final[dict[str, str]] = {}
 ASSUMPTION_SOURCE: Final = (
     "maltid assumption (order of magnitude); replace with the municipality's own figure."
 )

@@ -82,6 +82,7 @@ LABELS: Final[dict[str, str]] = {
     "unit_min": "min",
     "unit_h_week": "timmar/vecka",
     "unit_meals_week": "måltider/vecka",
+    "hot_meal_words": "varm mat",
     "baseline": "jämförelsebas",
     # -- report: frame
     "report_title": "Matdistribution i hemtjänsten: jämförelse av leveransmodeller",
@@ -487,7 +488,4 @@ REASONS: Final[dict[str, str]] = {
     "other": "annan orsak",
 }
 
-#: Sources are the catalogue's (``source_sv`` in ``maltid/data/cost_defaults.toml``); this
-#: sentence stands in for maltid's own assumptions that have no Swedish source yet.
-SOURCES: Final[dict[str, str]] = {}
 ASSUMPTION_SOURCE: Final = "Antagande i maltid (storleksordning); ersätt med kommunens egen siffra."
