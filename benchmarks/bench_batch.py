@@ -15,7 +15,9 @@ of this process so far (``ru_maxrss``, monotone). Siting and routing are timed b
 ``maltid.siting.solve_siting`` and ``maltid.routing.solve`` (they interleave inside the
 ``models`` stage of :func:`maltid.pipeline.compare`); ``models (rest)`` is the remainder.
 
-Last line: ``batch_speedup=<x> county_wall_s=<s> county_peak_rss_mb=<m>``.
+Last line: ``batch_speedup=<x> county_wall_s=<s> county_peak_rss_mb=<m>
+county_capacity_drops=<n>`` (recipients left out of their own rounds for lack of vans,
+who get the fallback's chilled boxes instead).
 
 Run:  python benchmarks/bench_batch.py [--variants 40] [--demo-recipients 150]
       [--time-limit S] [--recipients 2000] [--kitchens 8] [--county-time-limit S]
@@ -156,11 +158,12 @@ def bench_county(
     work: Path,
     *,
     mix_max_evaluations: int | None = None,
-) -> tuple[float, float]:
+) -> tuple[float, float, int]:
     import maltid
     import maltid.routing
     import maltid.siting
     from maltid.faces.export import write_outputs
+    from maltid.models.dispatch import SHORT_OF_VANS
     from maltid.pipeline import compare
 
     # (stage, wall s, RSS MB at its end, peak MB so far)
@@ -247,10 +250,24 @@ def bench_county(
         f"matrix {m.time_s.shape[0]}x{m.time_s.shape[1]} {m.time_s.dtype}: "
         f"{(m.time_s.nbytes + m.distance_m.nbytes) / 2**20:.0f} MB"
     )
-    cols = ["model", "total_cost_sek_per_week", "recipients_served", "recipients_unserved"]
+    cols = [
+        "model",
+        "total_cost_sek_per_week",
+        "recipients_served",
+        "recipients_fallback",
+        "recipients_unserved",
+    ]
     print(comparison.table[cols].to_string(index=False))
     print(f"county total wall {wall:.1f} s, peak RSS {_peak_rss_mb():.0f} MB", flush=True)
-    return wall, _peak_rss_mb()
+    drops = len(
+        {
+            rid
+            for res in comparison.results.values()
+            for rid, o in res.plan.outcomes.items()
+            if o.reason_code in SHORT_OF_VANS
+        }
+    )
+    return wall, _peak_rss_mb(), drops
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,16 +290,19 @@ def main(argv: list[str] | None = None) -> int:
         speedup = float("nan")
         if not args.skip_speedup:
             speedup = bench_speedup(args.variants, args.time_limit, args.demo_recipients, work)
-        wall, rss = (float("nan"), float("nan"))
+        wall, rss, drops = (float("nan"), float("nan"), -1)
         if not args.skip_county:
-            wall, rss = bench_county(
+            wall, rss, drops = bench_county(
                 args.recipients,
                 args.kitchens,
                 args.county_time_limit,
                 work,
                 mix_max_evaluations=args.mix_max_evaluations,
             )
-    print(f"batch_speedup={speedup:.2f} county_wall_s={wall:.1f} county_peak_rss_mb={rss:.0f}")
+    print(
+        f"batch_speedup={speedup:.2f} county_wall_s={wall:.1f} county_peak_rss_mb={rss:.0f} "
+        f"county_capacity_drops={drops}"
+    )
     return 0
 
 

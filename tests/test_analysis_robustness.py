@@ -47,9 +47,10 @@ def test_robustness_on_the_comparison(comparison: Comparison) -> None:
         j for j, res in enumerate(comparison.results.values()) if res.kind != "local_kitchens"
     ]
     extra = totals[:, 2] - totals[:, centrals].min(axis=1)
-    assert local["extra_p50_sek_per_week"] == pytest.approx(float(np.quantile(extra, 0.5)))
+    assert local["extra_cost_p50_sek_per_week"] == pytest.approx(float(np.quantile(extra, 0.5)))
     assert local["p_no_dearer"] == np.mean(extra <= 0)
     assert local["versus_model"] == "kyld <b>mat</b>"
+    assert (r["samples"] == n).all()
 
 
 def test_zero_width_ranges_give_the_table(comparison: Comparison) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import re
 import types
 from collections.abc import Mapping
@@ -37,7 +38,7 @@ from maltid.analysis import (
     versus_models,
 )
 from maltid.comparison import NOT_SERVED_COLUMNS, Comparison, ModelResult
-from maltid.errors import InputError, Problem, ScenarioError
+from maltid.errors import Problem, ScenarioError
 from maltid.models import make_context, meals_by_day
 
 if TYPE_CHECKING:
@@ -89,22 +90,9 @@ class ScenarioPoints:
 def scenario_points(scenario: Scenario) -> ScenarioPoints:
     """Kitchens then recipients of ``scenario`` as ids and WGS84 degrees.
 
-    Raises
-    ------
-    InputError
-        When an id is used twice across kitchens and recipients.
+    Ids are unique across kitchens and recipients (a load-time rule of the scenario).
     """
     ids = [str(k.id) for k in scenario.kitchens] + [str(r.id) for r in scenario.recipients]
-    seen: set[str] = set()
-    dup: set[str] = set()
-    for i in ids:
-        (dup if i in seen else seen).add(i)
-    if dup:
-        where = scenario.source_path or scenario.name
-        raise InputError(
-            f"scenario {where}: ids used twice across kitchens and recipients: "
-            f"{', '.join(sorted(dup)[:5])} (fix: give every kitchen and recipient its own id)"
-        )
     lat = np.asarray(
         [float(k.lat) for k in scenario.kitchens] + [float(r.lat) for r in scenario.recipients]
     )
@@ -492,20 +480,39 @@ def compare(
 def assumptions_table(scenario: Scenario, parameters: Mapping[str, float]) -> pd.DataFrame:
     """Every assumption behind the numbers: parameter, value, unit, source, year.
 
-    The cost parameters (with their documented sources) followed by the scenario's own
-    kitchen, fleet and delivery figures (source: the scenario file).
+    The cost parameters (with their documented sources in English and Swedish, their
+    default and whether the scenario overrides it) followed by the scenario's own kitchen,
+    fleet and delivery figures (source ``scenario``).
     """
     import pandas as pd
 
-    from maltid.costs import parameters_table
+    from maltid.scenario import parameters_table
 
-    base = parameters_table(parameters)[["parameter", "value", "unit", "source", "year"]]
-    src = str(scenario.source_path or "scenario")
+    columns = [
+        "parameter",
+        "value",
+        "default_value",
+        "overridden",
+        "unit",
+        "source",
+        "source_sv",
+        "year",
+    ]
+    base = parameters_table(parameters)[columns]
     rows: list[dict[str, Any]] = []
 
     def add(parameter: str, value: float, unit: str) -> None:
         rows.append(
-            {"parameter": parameter, "value": value, "unit": unit, "source": src, "year": ""}
+            {
+                "parameter": parameter,
+                "value": value,
+                "default_value": math.nan,
+                "overridden": False,
+                "unit": unit,
+                "source": "scenario",
+                "source_sv": "scenario",
+                "year": "",
+            }
         )
 
     for k in scenario.kitchens:

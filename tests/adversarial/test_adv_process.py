@@ -239,7 +239,7 @@ def test_killed_compare_resumes_to_identical_results(
     assert all(p.name.startswith(".") for p in out.rglob("*.tmp"))
 
 
-@pytest.mark.parametrize("part", [".graphml", ".json"])
+@pytest.mark.parametrize("part", ["graph", "sidecar"])
 @pytest.mark.parametrize(
     "damage",
     ["truncate", "garbage", "empty", "flip"],
@@ -258,11 +258,11 @@ def test_corrupt_network_cache_is_rebuilt_with_warning(
     cache = tmp_path / "cache"
     monkeypatch.setenv("MALTID_CACHE_DIR", str(cache))
     first = build_network(osm=osm)
-    # an entry is a GraphML file and its JSON sidecar (data only, no pickle)
+    # an entry is a data file of the graph and its JSON sidecar (data only, no pickle)
     entries = sorted(p for p in cache.rglob("*") if p.is_file())
-    assert [p.suffix for p in entries] == [".graphml", ".json"], entries
-    assert entries[0].stem == entries[1].stem
-    (entry,) = [p for p in entries if p.suffix == part]
+    assert len(entries) == 2 and entries[0].stem == entries[1].stem, entries
+    assert ".json" in {p.suffix for p in entries} and ".pkl" not in {p.suffix for p in entries}
+    (entry,) = [p for p in entries if (p.suffix == ".json") == (part == "sidecar")]
     blob = entry.read_bytes()
     if damage == "truncate":
         entry.write_bytes(blob[: len(blob) // 2])

@@ -69,10 +69,11 @@ ROBUSTNESS_COLUMNS = (
     "total_p50_sek_per_week",
     "total_p90_sek_per_week",
     "versus_model",
-    "extra_p10_sek_per_week",
-    "extra_p50_sek_per_week",
-    "extra_p90_sek_per_week",
+    "extra_cost_p10_sek_per_week",
+    "extra_cost_p50_sek_per_week",
+    "extra_cost_p90_sek_per_week",
     "p_no_dearer",
+    "samples",
     "solves",
 )
 
@@ -208,10 +209,11 @@ def robustness_table(
             "total_p50_sek_per_week": float(q50),
             "total_p90_sek_per_week": float(q90),
             "versus_model": "",
-            "extra_p10_sek_per_week": math.nan,
-            "extra_p50_sek_per_week": math.nan,
-            "extra_p90_sek_per_week": math.nan,
+            "extra_cost_p10_sek_per_week": math.nan,
+            "extra_cost_p50_sek_per_week": math.nan,
+            "extra_cost_p90_sek_per_week": math.nan,
             "p_no_dearer": math.nan,
+            "samples": int(n_samples),
             "solves": len(plans[model]) - 1,
         }
         if model in local_models and np.isfinite(central_min).all():
@@ -220,9 +222,9 @@ def robustness_table(
             most = max(set(central_name), key=central_name.count)
             row.update(
                 versus_model=most,
-                extra_p10_sek_per_week=float(e10),
-                extra_p50_sek_per_week=float(e50),
-                extra_p90_sek_per_week=float(e90),
+                extra_cost_p10_sek_per_week=float(e10),
+                extra_cost_p50_sek_per_week=float(e50),
+                extra_cost_p90_sek_per_week=float(e90),
                 p_no_dearer=float(np.mean(extra <= 0.0)),
             )
         rows.append(row)

@@ -56,8 +56,19 @@ def _slug(text: str) -> str:
     return slug or "scenario"
 
 
-def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: bool) -> list[dict]:
-    """Run one scenario end to end in a worker; return its summary rows (never raises)."""
+def _run_job(
+    job: _Job,
+    out_dir: str,
+    lang: str,
+    show_recipients: bool,
+    force: bool,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Run one scenario end to end in a worker; return its summary rows (never raises).
+
+    ``progress``: the compare's stages (serial runs only: a callback does not travel to a
+    dask worker).
+    """
     from maltid.faces.export import inputs_digest, is_complete, write_outputs
     from maltid.scenario import load_scenario
 
@@ -72,7 +83,7 @@ def _run_job(job: _Job, out_dir: str, lang: str, show_recipients: bool, force: b
             return _rows_from_folder(folder, base, status="ok", resumed=True)
         from maltid.pipeline import compare
 
-        comparison = compare(scenario)
+        comparison = compare(scenario, progress=progress)
         write_outputs(comparison, folder, lang=lang, show_recipients=show_recipients, digest=digest)
         return _rows_from_table(comparison.table, base, status="ok", resumed=False)
     except ScenarioError as exc:
@@ -160,7 +171,7 @@ def _execute(
     results: list[list[dict]] = [[] for _ in jobs]
     if workers <= 1 and scheduler is None:
         for i, job in enumerate(jobs):
-            results[i] = _run_job(job, str(out), lang, show_recipients, force)
+            results[i] = _run_job(job, str(out), lang, show_recipients, force, progress)
             if progress:
                 progress("scenarios", i + 1, total)
     else:

@@ -165,7 +165,7 @@ def routes_geojson(comparison: Comparison) -> dict[str, Any]:
     recipients' homes and stop there; this file is for the municipality's planners, not
     for publication.
     """
-    from maltid.network.matrix import route_coords
+    from maltid.network import route_coords
 
     matrix = comparison.matrix
     node_of = {str(i): int(n) for i, n in zip(matrix.ids, np.asarray(matrix.nodes), strict=True)}
