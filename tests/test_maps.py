@@ -217,3 +217,32 @@ def test_sparse_cells_pooled_into_coarse_cells() -> None:
     cells, hidden = maps.aggregate_recipients(list(lat), list(lon), cell_size_m=1000.0)
     assert hidden == 0
     assert [(c["size_m"], c["count"]) for c in cells] == [(5000.0, 3)]
+
+
+def test_not_served_recipients_drawn_as_counted_squares(comparison: maltid.Comparison) -> None:
+    """Who the model's own mode does not serve: dashed squares with counts, never positions."""
+    import dataclasses
+
+    import pandas as pd
+
+    village = [r.id for k, r in enumerate(comparison.scenario.recipients) if k % 2][:6]
+    frame = pd.DataFrame(
+        {
+            "model": "local_kitchens",
+            "recipient_id": village,
+            "days": 7,
+            "outcome": "fallback",
+            "reason_code": "hot_holding",
+            "reason": "",
+        }
+    )
+    page = maps.render_map(dataclasses.replace(comparison, not_served=frame))
+    tips = [s for s in bound_strings(page) if "reservleverans här" in s]
+    counts = [int(s.split()[0]) for s in tips]
+    assert counts and min(counts) >= maps.MIN_CELL_COUNT and sum(counts) <= len(village)
+    assert page.count('"className": "maltid-fallback"') == len(counts)
+    for rid in village:
+        assert rid not in page
+    kpi = panel_html(page, "maltid-kpi-panel")
+    assert f"{len(village)} får mat via reservleverans" in kpi
+    assert "för långt från köket för att maten ska hinna fram varm" in kpi

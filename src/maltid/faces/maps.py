@@ -17,20 +17,17 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maltid._io import atomic_write_text
-from maltid.faces import map_assets
+from maltid.faces import map_assets, map_layers
 from maltid.faces.grid import MIN_CELL_COUNT, aggregate_recipients
 from maltid.faces.i18n import check_lang, format_number, model_title, t
+from maltid.faces.map_layers import layer_name as name_of
 
 if TYPE_CHECKING:
-    import jinja2
-
     from maltid.comparison import Comparison
 
 __all__ = [
@@ -60,146 +57,6 @@ ROUTE_COLORS = (
     "#1f78b4",
     "#33a02c",
 )
-_COLOURS = {
-    "central": "#b2182b",
-    "local_open": "#1a9850",
-    "local_closed": "#9e9e9e",
-    "cell": "#5e3c99",
-}
-_COORD_DECIMALS = 5
-_BIG_PLACES = ("city", "town")
-
-
-@cache
-def _parts() -> Any:
-    import jinja2
-
-    env: jinja2.Environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("maltid.faces", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("map_parts.html.j2").module
-
-
-def _round(value: float) -> float:
-    return round(float(value), _COORD_DECIMALS)
-
-
-def _route_latlon(comparison: Comparison, nodes: list[int]) -> list[tuple[float, float]]:
-    """Road geometry (lat, lon) through ``nodes``; straight segments if no path is found."""
-    from maltid.network import route_coords
-
-    graph = comparison.network.graph
-    try:
-        coords = route_coords(comparison.network, nodes)
-    except Exception as exc:  # a missing path must not lose the whole map
-        logger.warning("maps: no road geometry for a route (%s); drawing straight lines", exc)
-        coords = [(float(graph.nodes[n]["y"]), float(graph.nodes[n]["x"])) for n in nodes]
-    out: list[tuple[float, float]] = []
-    for la, lo in coords:
-        point = (_round(la), _round(lo))
-        if not out or out[-1] != point:
-            out.append(point)
-    return out
-
-
-def _lines(geoms: Sequence[Any], tolerance_deg: float = 1e-4) -> list[list[tuple[float, float]]]:
-    """Simplified (lat, lon) lines of shapely geometries (~10 m tolerance)."""
-    import shapely
-
-    if not geoms:
-        return []
-    out: list[list[tuple[float, float]]] = []
-    for geom in shapely.simplify(list(geoms), tolerance_deg, preserve_topology=False):
-        for part in getattr(geom, "geoms", [geom]):
-            ring = getattr(part, "exterior", part)
-            coords = [(_round(y), _round(x)) for x, y in shapely.get_coordinates(ring)]
-            if len(coords) >= 2:
-                out.append(coords)
-    return out
-
-
-def _network_lines(graph: Any) -> list[list[tuple[float, float]]]:
-    """Road lines, one per undirected edge."""
-    import shapely
-
-    seen: set[tuple[Any, Any]] = set()
-    geoms = []
-    for u, v, data in graph.edges(data=True):
-        key = (u, v) if str(u) <= str(v) else (v, u)
-        if key in seen:
-            continue
-        seen.add(key)
-        geom = data.get("geometry")
-        if geom is None:
-            a, b = graph.nodes[u], graph.nodes[v]
-            geom = shapely.LineString([(a["x"], a["y"]), (b["x"], b["y"])])
-        geoms.append(geom)
-    return _lines(geoms)
-
-
-def _basemap(comparison: Comparison) -> Any | None:
-    """The offline background of the scenario's OSM extract (clipped to the road network)."""
-    from maltid.network import base_layer
-
-    try:
-        layer = base_layer(comparison.scenario.network, bbox=comparison.network.bounds)
-    except Exception as exc:  # the map must still draw its routes
-        logger.warning("maps: no offline background (%s)", exc)
-        return None
-    if not (layer.places or layer.water.get("features") or layer.built_up.get("features")):
-        return None
-    return layer
-
-
-def _draw_basemap(fmap: Any, layer: Any, lang: str) -> None:
-    """Built-up areas, water and place names under everything else (an overlay)."""
-    import folium
-
-    group = folium.FeatureGroup(name=_layer_name(t("base_layer", lang)), overlay=True, show=True)
-    if layer.built_up.get("features"):
-        folium.GeoJson(
-            layer.built_up,
-            style_function=lambda _f: {
-                "color": "#b3a999",
-                "weight": 0.5,
-                "fillColor": "#e3ddd3",
-                "fillOpacity": 0.8,
-            },
-            interactive=False,
-            control=False,
-        ).add_to(group)
-    if layer.water.get("features"):
-        folium.GeoJson(
-            layer.water,
-            style_function=lambda _f: {
-                "color": "#4a90b8",
-                "weight": 1.2,
-                "fillColor": "#a6cee3",
-                "fillOpacity": 0.9,
-            },
-            interactive=False,
-            control=False,
-        ).add_to(group)
-    group.add_to(fmap)
-    places = folium.FeatureGroup(name=_layer_name(t("places_layer", lang)), overlay=True, show=True)
-    for place in layer.places:
-        size = "" if str(place.kind) in _BIG_PLACES or place.kind == "village" else " small"
-        icon = folium.DivIcon(
-            html=str(_parts().place_label(str(place.name), size)),
-            class_name="maltid-place-icon",
-            icon_size=(0, 0),
-        )
-        folium.Marker([_round(place.lat), _round(place.lon)], icon=icon).add_to(places)
-    places.add_to(fmap)
-
-
-def _layer_name(text: str) -> str:
-    """A layer name as HTML (Leaflet puts it into innerHTML): escaped text."""
-    from markupsafe import escape
-
-    return str(escape(text))
 
 
 def _sizes_text(sizes: Sequence[float], lang: str) -> str:
@@ -293,7 +150,7 @@ def render_map(
     from jinja2 import Template
 
     check_lang(lang)
-    parts = _parts()
+    parts = map_layers.parts()
 
     def tr(key: str, **fields: object) -> str:
         return t(key, lang, **fields)
@@ -312,9 +169,7 @@ def render_map(
     root = fmap.get_root()
     root.header.add_child(Element(map_assets.inline_assets()), name="maltid_assets")  # type: ignore[attr-defined]
     root.header.add_child(  # type: ignore[attr-defined]
-        Element(
-            f'<meta name="generator" content="maltid"><title>{_layer_name(scenario.name)}</title>'
-        ),
+        Element(f'<meta name="generator" content="maltid"><title>{name_of(scenario.name)}</title>'),
         name="maltid_meta",
     )
     js: list[str] = []
@@ -330,21 +185,21 @@ def render_map(
 
     folium.TileLayer(
         "OpenStreetMap",
-        name=_layer_name(tr("tiles_layer")),
+        name=name_of(tr("tiles_layer")),
         attr='© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
         "contributors, ODbL",
         overlay=True,
         show=False,
     ).add_to(fmap)
-    basemap = _basemap(comparison)
+    basemap = map_layers.basemap(comparison)
     if basemap is not None:
-        _draw_basemap(fmap, basemap, lang)
+        map_layers.draw_basemap(fmap, basemap, lang)
 
     if show_network:
-        lines = _network_lines(comparison.network.graph)
+        lines = map_layers.network_lines(comparison.network.graph)
         if lines:
             net = folium.FeatureGroup(
-                name=_layer_name(tr("network_layer")),
+                name=name_of(tr("network_layer")),
                 overlay=True,
                 show=len(lines) <= NETWORK_SHOW_MAX_EDGES,
             )
@@ -357,18 +212,22 @@ def render_map(
     hidden = 0
     sizes: list[float] = []
     if show_recipients:
-        group = folium.FeatureGroup(name=_layer_name(tr("recipients_exact")), overlay=True)
+        group = folium.FeatureGroup(name=name_of(tr("recipients_exact")), overlay=True)
         for r in recipients:
             marker = folium.CircleMarker(
                 [float(r.lat), float(r.lon)],
                 radius=3,
-                color=_COLOURS["cell"],
+                color=map_layers.COLOURS["cell"],
                 weight=1,
                 fill=True,
                 fill_opacity=0.8,
                 class_name="maltid-recipient",
             ).add_to(group)
-            bind(marker, None, f"{_layer_name(r.id)}: {r.meals_per_week} {tr('meals_per_week')}")
+            bind(
+                marker,
+                None,
+                f"{name_of(r.id)}: {r.meals_per_week} {tr('meals_per_week')}",
+            )
         group.add_to(fmap)
         bounds += [(float(r.lat), float(r.lon)) for r in recipients]
     else:
@@ -378,14 +237,14 @@ def render_map(
             cell_size_m=cell_size_m,
         )
         sizes = sorted({c["size_m"] for c in cells})
-        group = folium.FeatureGroup(name=_layer_name(tr("recipients_layer")), overlay=True)
+        group = folium.FeatureGroup(name=name_of(tr("recipients_layer")), overlay=True)
         for cell in cells:
             poly = folium.Polygon(
                 cell["corners"],
-                color=_COLOURS["cell"],
+                color=map_layers.COLOURS["cell"],
                 weight=1,
                 fill=True,
-                fill_color=_COLOURS["cell"],
+                fill_color=map_layers.COLOURS["cell"],
                 fill_opacity=min(0.15 + 0.05 * cell["count"], 0.6),
                 class_name="maltid-cell",
             ).add_to(group)
@@ -399,7 +258,7 @@ def render_map(
     for index, (name, result) in enumerate(comparison.results.items()):
         plan = result.plan
         title = model_title(name, result.kind, lang)
-        group = folium.FeatureGroup(name=_layer_name(title), overlay=False, show=index == 0)
+        group = folium.FeatureGroup(name=name_of(title), overlay=False, show=index == 0)
         model_layers.append((group.get_name(), name))
         vehicles = sorted({r.vehicle_id for d in plan.days for r in d.plan.routes}, key=str)
         colour_of = {v: ROUTE_COLORS[i % len(ROUTE_COLORS)] for i, v in enumerate(vehicles)}
@@ -416,7 +275,7 @@ def render_map(
                         len(missing),
                     )
                     continue
-                coords = _route_latlon(comparison, [node_of[str(i)] for i in ids])
+                coords = map_layers.route_latlon(comparison, [node_of[str(i)] for i in ids])
                 if len(coords) < 2:
                     continue
                 colour = colour_of[route.vehicle_id]
@@ -448,8 +307,13 @@ def render_map(
                     (tr("meals"), format_number(route.load_meals, lang=lang)),
                 ]
                 popup = str(parts.route_popup(tr("route_popup_title"), rows))
-                bind(line, popup, f"{_layer_name(route.vehicle_id)}: {km} km, {minutes} min")
-        _draw_kitchens(group, kitchens, plan, title, lang, bind)
+                bind(
+                    line,
+                    popup,
+                    f"{name_of(route.vehicle_id)}: {km} km, {minutes} min",
+                )
+        map_layers.draw_not_served(group, comparison, name, lang, bind, cell_size_m=cell_size_m)
+        map_layers.draw_kitchens(group, kitchens, plan, title, lang, bind)
         group.add_to(fmap)
         blocks.append(
             {
@@ -466,7 +330,7 @@ def render_map(
         parts.legend(
             tr,
             scenario.name,
-            _COLOURS,
+            map_layers.COLOURS,
             show_recipients,
             _sizes_text(sizes, lang),
             hidden,
@@ -507,68 +371,6 @@ def render_map(
     return map_assets.accessible(
         map_assets.deterministic_names(map_assets.strip_remote_tags(page)), lang
     )
-
-
-def _draw_kitchens(
-    group: Any, kitchens: dict[str, Any], plan: Any, title: str, lang: str, bind: Any
-) -> None:
-    """Kitchen markers of one model, styled by role and by whether the model uses them."""
-    import folium
-
-    weeks = {kw.kitchen_id: kw for kw in plan.kitchens}
-    walks: Counter[str] = Counter(d.kitchen_id for d in plan.local_deliveries)
-    for kid, k in kitchens.items():
-        week = weeks.get(kid)
-        used = week is not None and week.open
-        if k.role == "central":
-            colour, radius, status = (
-                _COLOURS["central"],
-                10,
-                t("open" if used else "not_used", lang),
-            )
-        elif used:
-            colour, radius, status = _COLOURS["local_open"], 8, t("open", lang)
-        else:
-            colour, radius = _COLOURS["local_closed"], 7
-            status = t("closed" if week is not None else "not_used", lang)
-        marker = folium.CircleMarker(
-            [float(k.lat), float(k.lon)],
-            radius=radius,
-            color="#222222" if used else "#666666",
-            weight=2,
-            dash_array=None if used else "3 3",
-            fill=True,
-            fill_color=colour,
-            fill_opacity=0.95 if used else 0.5,
-            class_name=f"maltid-kitchen maltid-kitchen-{'open' if used else 'closed'}",
-        ).add_to(group)
-        rows = [
-            (t("role", lang), t("role_central" if k.role == "central" else "role_local", lang)),
-            (t("status", lang), status),
-        ]
-        if week is not None:
-            mode = str(week.delivery_mode)
-            rows += [
-                (t("fresh_meals", lang), format_number(week.meals_fresh_per_week, lang=lang)),
-                (t("chilled_meals", lang), format_number(week.meals_chilled_per_week, lang=lang)),
-                (
-                    t("cost_per_meal", lang),
-                    format_number(week.cost_per_meal_sek, decimals=1, lang=lang)
-                    + f" {t('unit_sek', lang)}",
-                ),
-                (
-                    t("delivery_mode", lang),
-                    t(f"mode_{mode}", lang) if f"mode_{mode}" in _MODES else mode,
-                ),
-                (t("recipients", lang), format_number(len(week.recipients), lang=lang)),
-            ]
-        if walks.get(kid):
-            rows.append((t("local_deliveries", lang), format_number(walks[kid], lang=lang)))
-        popup = str(_parts().kitchen_popup(k.name, k.id, title, rows))
-        bind(marker, popup, f"{_layer_name(k.name)} – {_layer_name(status)}")
-
-
-_MODES = frozenset({"mode_car", "mode_foot", "mode_bicycle", "mode_on_site"})
 
 
 def write_map(comparison: Comparison, path: str | os.PathLike[str], **kwargs: Any) -> Path:
