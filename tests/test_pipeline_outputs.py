@@ -133,6 +133,11 @@ def test_not_served_counts_are_the_tables(comparison: Comparison) -> None:
     assert set(far.index) == {"central_daily_hot", "local_kitchens"}
     assert (far["reason_code"] == "hot_holding").all() and (far["days"] == 7).all()
     assert (far["outcome"] == "fallback").all()
+    # the notes count the fallback per model and reason (no list of ids)
+    for model in ("central_daily_hot", "local_kitchens"):
+        (note,) = [n for n in comparison.notes if n.startswith(f"{model}: ")]
+        assert "1 recipient(s) get chilled boxes" in note and "(hot_holding 1;" in note
+        assert "r039" not in note
 
 
 def test_not_served_is_the_models_account_of_the_week(tmp_path: Path) -> None:

@@ -286,6 +286,38 @@ def not_served_frame(
     return pd.DataFrame(rows, columns=list(NOT_SERVED_COLUMNS))
 
 
+def _not_served_notes(not_served: pd.DataFrame) -> list[str]:
+    """Plain-language notes: each unreached recipient, the fallback counted by reason.
+
+    A recipient no vehicle reaches is named (it needs a look); the fallback's recipients
+    are counted per model and reason code (a county can have hundreds): their rows are in
+    ``unserved.csv``.
+    """
+    notes: list[str] = []
+    for name, group in not_served.groupby("model", sort=False):
+        unreached = group[group["outcome"] == "unserved"]
+        for row in unreached.itertuples(index=False):
+            notes.append(f"{name}: recipient {row.recipient_id} is not reached: {row.reason}")
+        fallback = group[group["outcome"] == "fallback"]
+        if len(fallback):
+            counts = fallback["reason_code"].value_counts(sort=False)
+            why = ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+            notes.append(
+                f"{name}: {len(fallback)} recipient(s) get chilled boxes from the central "
+                f"kitchen instead of the model's own delivery ({why}; see unserved.csv)"
+            )
+        logger.warning(
+            "%s: %d recipient(s) not served by the model's own delivery (%d by the "
+            "fallback, %d not reached), e.g. %s",
+            name,
+            len(group),
+            len(fallback),
+            len(unreached),
+            ", ".join(f"{r.recipient_id}: {r.reason}" for r in group.head(3).itertuples()),
+        )
+    return notes
+
+
 def _count_not_served(
     results: Mapping[str, ModelResult], not_served: pd.DataFrame, n_recipients: int
 ) -> dict[str, ModelResult]:
@@ -408,19 +440,7 @@ def compare(
     tick("models", len(specs), len(specs))
     not_served = not_served_frame(scenario, solved, far_m=reach.distance_m)
     results = _count_not_served(solved, not_served, len(scenario.recipients))
-    for name, group in not_served.groupby("model", sort=False):
-        for row in group.itertuples(index=False):
-            notes.append(
-                f"{name}: recipient {row.recipient_id} {row.outcome} {row.days} day(s) a "
-                f"week: {row.reason}"
-            )
-        logger.warning(
-            "%s: %d recipient(s) not served by the model on every day, e.g. %s (reasons in "
-            "unserved.csv and the report)",
-            name,
-            len(group),
-            ", ".join(f"{r.recipient_id}: {r.reason}" for r in group.head(3).itertuples()),
-        )
+    notes += _not_served_notes(not_served)
     baseline = baseline_name(scenario)
     table = comparison_table([r.outcome for r in results.values()], baseline=baseline)
     assumptions = assumptions_table(scenario, ctx.parameters)
