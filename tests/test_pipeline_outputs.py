@@ -193,6 +193,41 @@ def test_kitchen_far_from_roads_is_rejected(tmp_path: Path) -> None:
     assert near.problems == () and dict(near.distance_m) == {}
 
 
+def test_recipient_far_from_roads_is_a_warning(tmp_path: Path) -> None:
+    from maltid.network import load_network
+    from maltid.pipeline import check_network_reach, compare, not_served_frame
+    from maltid.scenario import Recipient
+
+    sc = _small(tmp_path)  # one van of 12 meals: Friday leaves some to the fallback
+    lat, lon = fc.node_position(0, 5)
+    far = Recipient(
+        id="skogen", lat=lat - 3000.0 / 111_195.0, lon=lon, meals_per_week=7, hot_meal=True
+    )
+    sc = sc.with_recipients([*sc.recipients, far])
+    net = load_network(sc.network, cache_dir=str(tmp_path / "cache"))
+    reach = check_network_reach(sc, net)
+    assert reach.problems == ()
+    (warning,) = reach.warnings
+    assert warning.location == "recipient skogen" and "snap_warn_m" in warning.message
+    assert 2900 < reach.distance_m["skogen"] < 3100
+    # compared all the same (served from the nearest road), and the notes say so
+    comp = compare(sc, network=net, solution_limit=10)
+    assert any(n.startswith("skogen: snapped") for n in comp.notes)
+    # when a recipient that far is not served by the model's own delivery, its reason
+    # says where it is
+    ns = comp.not_served
+    assert ns is not None and len(ns)
+    rid = str(ns["recipient_id"].iloc[0])
+    marked = not_served_frame(sc, comp.results, far_m={rid: 3456.0})
+    mine = marked[marked["recipient_id"] == rid]
+    assert (
+        len(mine)
+        and mine["reason"].str.endswith("; the position is 3,456 m from the nearest road").all()
+    )
+    others = marked[marked["recipient_id"] != rid]
+    assert not others["reason"].str.contains("nearest road").any()
+
+
 def test_outputs_files_and_reload_without_solving(
     comparison: Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
