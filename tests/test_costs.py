@@ -205,6 +205,8 @@ def test_weekly_outcome_every_field_by_hand(week: WeekPlan) -> None:
         "central_fixed_cost_sek_per_week": 0.0,
         "recipients_fallback": 0,
         "fallback_cost_sek_per_week": 0.0,
+        "home_care_cost_sek_per_week": 0.0,  # no home-care crew or home_care deliveries
+        "home_care_hours_per_week": 0.0,
     }
     row = o.as_row()
     assert set(row) == set(expected)
@@ -397,6 +399,7 @@ def test_default_parameters_have_unit_source_and_year() -> None:
                     "SKR, Ersättningssystem hemtjänst 2019",
                     "Proxy: Sollentuna",
                     "maltid assumption",
+                    "Kristianstads kommun, ekonomihandbok",
                 )
             )
         ), name

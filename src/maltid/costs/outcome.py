@@ -22,7 +22,7 @@ from maltid.costs.lines import (
 )
 from maltid.errors import InputError
 from maltid.routing import route_cost_sek
-from maltid.scenario import FLEET_PARAMETER_NAMES, default_parameters
+from maltid.scenario import FLEET_PARAMETER_NAMES, HOME_CARE_PARAMETER_NAMES, default_parameters
 
 if TYPE_CHECKING:
     from maltid.results import WeekPlan
@@ -40,9 +40,11 @@ def parameters_for(scenario: Scenario) -> dict[str, float]:
     """Return the cost parameters of a scenario (values in each parameter's unit).
 
     Precedence, lowest first: the catalogue's defaults, the scenario's ``[fleet]`` fields
-    (:data:`FLEET_PARAMETER_NAMES`, when given, i.e. not ``None``), then the scenario's
-    ``[costs]`` table. The values were checked against the catalogue's bounds when the
-    scenario was loaded (:mod:`maltid.scenario.rules`), so this cannot fail.
+    (:data:`FLEET_PARAMETER_NAMES`, when given, i.e. not ``None``) and ``[home_care]``
+    numbers (:data:`HOME_CARE_PARAMETER_NAMES`, when given), then the scenario's
+    ``[costs]`` table (a number given in two places is refused at load). The values were
+    checked against the catalogue's bounds when the scenario was loaded
+    (:mod:`maltid.scenario.rules`), so this cannot fail.
 
     Parameters
     ----------
@@ -59,6 +61,11 @@ def parameters_for(scenario: Scenario) -> dict[str, float]:
     for name in FLEET_PARAMETER_NAMES:
         if fleet.get(name) is not None:
             params[name] = float(fleet[name])
+    if scenario.home_care is not None:
+        for field, name in HOME_CARE_PARAMETER_NAMES.items():
+            value = getattr(scenario.home_care, field)
+            if value is not None:
+                params[name] = float(value)
     for name, value in scenario.costs.items():
         params[name] = float(value)
     return params
@@ -100,6 +107,8 @@ class WeeklyOutcome:
     central_fixed_cost_sek_per_week: float = 0.0
     recipients_fallback: int = 0
     fallback_cost_sek_per_week: float = 0.0
+    home_care_cost_sek_per_week: float = 0.0
+    home_care_hours_per_week: float = 0.0
 
     def as_row(self) -> dict[str, float | str]:
         """Return the outcome as one table row (field name -> value; units in the names).
@@ -188,6 +197,15 @@ def weekly_outcome(
     kitchens: meals x cost per meal. Reheating: :func:`reheating_cost_sek_per_week` of
     every recipient's chilled meals.
 
+    Home care (``home_care_cooking``): a ``DayPlan`` with ``crew = "home_care"`` is staff
+    in their own cars: km x ``cost_per_km_sek``, route hours x
+    ``home_care_cost_per_hour_sek``, no loading, no minimum paid time, no vehicle fixed
+    cost (its bases are left out of the vehicles needed); a ``LocalDelivery`` with
+    ``mode = "home_care"`` is staff time x the home-care rate. Both are
+    ``home_care_cost_sek_per_week`` (and ``home_care_hours_per_week``). A kitchen with
+    ``role = "home_care"`` costs its groceries (``cost_per_meal_sek``) and its local spend
+    is meals x groceries x its local food share (groceries are all food).
+
     Kitchen-to-plate (meal-weighted over all served meals):
 
     * a hot meal (route stop of a hot ``DayPlan``, or a ``LocalDelivery``): the seconds
@@ -256,11 +274,27 @@ def weekly_outcome(
     fallback_van_days = 0
     hot_visits: dict[str, list[tuple[float, int]]] = {}
     chilled_visits: dict[str, list[tuple[float, int]]] = {}
+    hc_rate = p["home_care_cost_per_hour_sek"]
+    hc_cost = hc_hours = 0.0
+    hc_depots: set[str] = set()
     for day in plan.days:
         d = int(day.days)
-        vehicles_max = max(vehicles_max, len(day.plan.routes))
+        staff = day.crew == "home_care"
+        if not staff:
+            vehicles_max = max(vehicles_max, len(day.plan.routes))
         for route in day.plan.routes:
             route_km = float(route.distance_m) / 1000.0
+            km += d * route_km
+            km_cost += d * (route_km * cpk)
+            if staff:  # home-care staff in their own cars: route time at their rate
+                hc_depots.add(str(route.depot_id))
+                hc_hours += d * float(route.duration_s) / 3600.0
+                hc_cost += d * float(route.duration_s) / 3600.0 * hc_rate
+                _check_route(plan.model, day.label, route, cpk, hc_rate, 0.0)
+                for sid, t in _visit_times(route, day.plan.kitchen_to_plate_s):
+                    hot_visits.setdefault(sid, []).append((t, d))
+                    visits += d
+                continue
             route_paid_h = (
                 driver_paid_s(
                     route.duration_s,
@@ -269,36 +303,18 @@ def weekly_outcome(
                 )
                 / 3600.0
             )
-            km += d * route_km
             paid_h += d * route_paid_h
-            km_cost += d * (route_km * cpk)
             driver_cost += d * (route_paid_h * cph)
             van_days += d
             if day.fallback:
                 fallback_transport += d * (route_km * cpk + route_paid_h * cph)
                 fallback_van_days += d
-            expected = route_cost_sek(
-                route.distance_m,
-                route.duration_s,
-                cost_per_km_sek=cpk,
-                driver_cost_per_hour_sek=cph,
-                fixed_cost_sek=fixed_vehicle,
-            )
-            if not math.isclose(expected, float(route.cost_sek), rel_tol=1e-6, abs_tol=1e-6):
-                logger.warning(
-                    "model %s, %s: route %s costs %.2f SEK in the plan but %.2f SEK with "
-                    "these parameters; the vehicle was built with other cost numbers",
-                    plan.model,
-                    day.label,
-                    route.vehicle_id,
-                    float(route.cost_sek),
-                    expected,
-                )
+            _check_route(plan.model, day.label, route, cpk, cph, fixed_vehicle)
             target = hot_visits if day.hot else chilled_visits
             for sid, t in _visit_times(route, day.plan.kitchen_to_plate_s):
                 target.setdefault(sid, []).append((t, d))
                 visits += d
-    needed = sum(vehicles_needed(plan).values())
+    needed = sum(n for k, n in vehicles_needed(plan).items() if k not in hc_depots)
     vehicle_fixed = fleet_fixed_cost_sek_per_week(
         vehicles=needed,
         van_days=van_days,
@@ -313,8 +329,12 @@ def weekly_outcome(
     local_delivery_hours = 0.0
     for ld in plan.local_deliveries:
         h = float(ld.staff_time_s) * int(ld.days) / 3600.0
-        local_delivery_hours += h
-        local_cost += h * p["local_delivery_staff_cost_per_hour_sek"]
+        if ld.mode == "home_care":  # home-care staff minutes at the home-care rate
+            hc_hours += h
+            hc_cost += h * hc_rate
+        else:
+            local_delivery_hours += h
+            local_cost += h * p["local_delivery_staff_cost_per_hour_sek"]
         hot_visits.setdefault(ld.recipient_id, []).append(
             (float(ld.kitchen_to_plate_s), int(ld.days))
         )
@@ -343,7 +363,9 @@ def weekly_outcome(
         packaging += float(k.meals_chilled_per_week) * p["chilled_packaging_sek_per_meal"]
         if k.open:
             fixed_kitchen += float(k.fixed_cost_sek_per_day) * int(k.cooking_days_per_week)
-        local_spend += meals_k * cpm * p["food_cost_share_of_meal"] * float(k.local_food_share)
+        # home care's cost per meal is the groceries themselves (all food)
+        food_share = 1.0 if k.role == "home_care" else p["food_cost_share_of_meal"]
+        local_spend += meals_k * cpm * food_share * float(k.local_food_share)
         if k.role == "local":
             local_kitchen_meals += meals_k
 
@@ -421,6 +443,7 @@ def weekly_outcome(
         + vehicle_fixed
         + local_cost
         + reheating
+        + hc_cost
     )
     return WeeklyOutcome(
         model=plan.model,
@@ -454,4 +477,29 @@ def weekly_outcome(
         central_fixed_cost_sek_per_week=central_fixed,
         recipients_fallback=n_fallback,
         fallback_cost_sek_per_week=fallback_cost,
+        home_care_cost_sek_per_week=hc_cost,
+        home_care_hours_per_week=hc_hours,
     )
+
+
+def _check_route(
+    model: str, label: str, route: Route, cpk: float, cph: float, fixed_sek: float
+) -> None:
+    """Warn when a route's cost in the plan is not its cost at these parameters (SEK)."""
+    expected = route_cost_sek(
+        route.distance_m,
+        route.duration_s,
+        cost_per_km_sek=cpk,
+        driver_cost_per_hour_sek=cph,
+        fixed_cost_sek=fixed_sek,
+    )
+    if not math.isclose(expected, float(route.cost_sek), rel_tol=1e-6, abs_tol=1e-6):
+        logger.warning(
+            "model %s, %s: route %s costs %.2f SEK in the plan but %.2f SEK with "
+            "these parameters; the vehicle was built with other cost numbers",
+            model,
+            label,
+            route.vehicle_id,
+            float(route.cost_sek),
+            expected,
+        )

@@ -16,6 +16,13 @@ from __future__ import annotations
 from maltid.scenario._base import MODEL_KINDS, parse_hhmm
 from maltid.scenario.document import Scenario
 from maltid.scenario.extent import check_extent, read_osm_bounds
+from maltid.scenario.home_care import (
+    HOME_CARE_PARAMETER_NAMES,
+    HomeCareBase,
+    HomeCareCooking,
+    HomeCareSpec,
+    ProcurementSpec,
+)
 from maltid.scenario.load import load_scenario, scenario_from_data, validate_scenario
 from maltid.scenario.parameters import (
     FLEET_PARAMETER_NAMES,
@@ -49,6 +56,7 @@ __all__ = [
     "DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS",
     "DEFAULT_DELIVERY_RADIUS_M",
     "FLEET_PARAMETER_NAMES",
+    "HOME_CARE_PARAMETER_NAMES",
     "MODEL_KINDS",
     "SPEED_RANGE_KPH",
     "WINTER_SPEED_FACTOR_MAX",
@@ -58,11 +66,15 @@ __all__ = [
     "CostParameter",
     "DeliverySpec",
     "FleetSpec",
+    "HomeCareBase",
+    "HomeCareCooking",
+    "HomeCareSpec",
     "KitchenSpec",
     "LocalKitchens",
     "ModelSpec",
     "NetworkSpec",
     "OptimisedMix",
+    "ProcurementSpec",
     "Recipient",
     "RecipientsSpec",
     "Scenario",

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from pydantic import ConfigDict
 from pydantic_core import PydanticCustomError
 
-#: The four delivery model kinds, in their default order.
+#: The delivery model kinds, in their default order (``home_care_cooking`` is a default
+#: model only when the scenario has ``[home_care]``).
 MODEL_KINDS: tuple[str, ...] = (
     "central_daily_hot",
     "central_chilled",
     "local_kitchens",
     "optimised_mix",
+    "home_care_cooking",
 )
 
 DOCS = "docs/scenario-format.md"

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 from maltid.errors import Problem, ScenarioError
 from maltid.scenario._base import dotted
 from maltid.scenario.extent import check_extent, read_osm_bounds
+from maltid.scenario.home_care import HomeCareCooking, HomeCareSpec, ProcurementSpec
 from maltid.scenario.problems import entry_label, problems_from_validation
 from maltid.scenario.recipients import read_recipients_checked
 from maltid.scenario.rules import cross_problems, set_dotted, with_defaults
@@ -82,6 +83,11 @@ class Scenario(BaseModel):
         checked against each parameter's bounds when the scenario is built.
     solver : SolverSpec
     analysis : AnalysisSpec
+    home_care : HomeCareSpec or None
+        TOML ``[home_care]``: home-care staff who cook at the door (``home_care_cooking``)
+        or carry a local kitchen's meals (``delivery_mode = "home_care"``).
+    procurement : ProcurementSpec
+        TOML ``[procurement]``: the model the procurement sheet is about.
     source_path : Path or None
         The TOML file this scenario was read from.
     """
@@ -106,6 +112,8 @@ class Scenario(BaseModel):
     costs: dict[str, float] = Field(default_factory=dict)
     solver: SolverSpec = Field(default_factory=SolverSpec)
     analysis: AnalysisSpec = Field(default_factory=AnalysisSpec)
+    home_care: HomeCareSpec | None = None
+    procurement: ProcurementSpec = Field(default_factory=ProcurementSpec)
     source_path: Path | None = None
 
     _recipients: tuple[Recipient, ...] = PrivateAttr(default=())
@@ -172,7 +180,9 @@ class Scenario(BaseModel):
                 return k
         raise KeyError(kitchen_id)
 
-    def model(self, name: str) -> CentralDailyHot | CentralChilled | LocalKitchens | OptimisedMix:
+    def model(
+        self, name: str
+    ) -> CentralDailyHot | CentralChilled | LocalKitchens | OptimisedMix | HomeCareCooking:
         """Return the model spec with this name (unitless).
 
         Raises
@@ -374,15 +384,17 @@ def _read_recipients_of(
 
 
 def _shared_ids(scenario: Scenario, file: str) -> list[Problem]:
-    """Recipients whose id is also a kitchen's id (ids name points in the travel matrix)."""
+    """Recipients whose id is also a kitchen's or base's id (ids name matrix points)."""
     kitchen_ids = {k.id for k in scenario.kitchens}
+    if scenario.home_care is not None:
+        kitchen_ids |= {b.id for b in scenario.home_care.bases}
     rfile = str(scenario.recipients_spec.path)
     return [
         Problem(
             rfile,
             f"recipient id {r.id}",
-            f"recipient id {r.id!r} is also the id of a kitchen",
-            "give every kitchen and recipient its own id",
+            f"recipient id {r.id!r} is also the id of a kitchen or home-care base",
+            "give every kitchen, base and recipient its own id",
         )
         for r in scenario.recipients
         if r.id in kitchen_ids

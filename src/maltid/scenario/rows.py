@@ -46,6 +46,7 @@ _FIELD_COLUMN = {
     "hot_meal": "hot_meal",
     "window_start_s": "window_start",
     "window_end_s": "window_end",
+    "home_care_lunch_visits_per_week": "home_care_lunch_visits_per_week",
 }
 
 
@@ -65,6 +66,9 @@ ALIASES: dict[str, str] = {
     "window_sta": "window_start",  # a Shapefile cuts column names to 10 characters
     "meals_per_": "meals_per_week",
     "window_end": "window_end",
+    "home_care_lunch_visits_per_week": "home_care_lunch_visits_per_week",
+    "lunch_visits_per_week": "home_care_lunch_visits_per_week",
+    "home_care_": "home_care_lunch_visits_per_week",  # the Shapefile's 10 characters
     "x": "x",
     "y": "y",
     "e": "easting",
@@ -102,6 +106,7 @@ class _Row:
     meals: float
     hot: bool
     window: tuple[int | None, int | None]
+    lunch_visits: float = 0.0
 
 
 def column_canon(col: str) -> str:
@@ -302,9 +307,22 @@ def _parse_row(
                 window[j] = parse_hhmm(v)
             except ValueError:
                 bad(col, f"{v!r} is not a time", 'write the time as "HH:MM", e.g. 11:30')
+    visits_text = cells.get("home_care_lunch_visits_per_week", "").strip()
+    visits = 0.0
+    if visits_text:
+        try:
+            visits = parse_number(visits_text)
+        except ValueError:
+            bad(
+                "home_care_lunch_visits_per_week",
+                f"{visits_text!r} is not a number",
+                "write the lunch visits a week as a whole number 0..7 (empty = 0)",
+            )
     if len(problems) > start:
         return None
-    return _Row(label, cells, cells["id"], coords[0], coords[1], meals, hot, (window[0], window[1]))
+    return _Row(
+        label, cells, cells["id"], coords[0], coords[1], meals, hot, (window[0], window[1]), visits
+    )
 
 
 def _build(row: _Row, canon: dict[str, str], file: str) -> Recipient | list[Problem]:
@@ -319,6 +337,7 @@ def _build(row: _Row, canon: dict[str, str], file: str) -> Recipient | list[Prob
                 "hot_meal": row.hot,
                 "window_start_s": row.window[0],
                 "window_end_s": row.window[1],
+                "home_care_lunch_visits_per_week": row.lunch_visits,
             }
         )
     except ValidationError as exc:

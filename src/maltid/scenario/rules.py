@@ -15,6 +15,7 @@ from typing import Any
 
 from maltid.errors import Problem
 from maltid.scenario._base import MODEL_KINDS
+from maltid.scenario.home_care import HOME_CARE_PARAMETER_NAMES
 from maltid.scenario.parameters import FLEET_PARAMETER_NAMES, default_parameters
 from maltid.scenario.schema import DeliverySpec
 
@@ -34,7 +35,9 @@ def model_name(entry: Any) -> Any:
 def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
     """Fill the defaults that depend on other keys: models and baseline."""
     if data.get("models") is None:
-        data["models"] = [{"kind": k} for k in MODEL_KINDS]
+        home_care = data.get("home_care") is not None
+        kinds = [k for k in MODEL_KINDS if k != "home_care_cooking" or home_care]
+        data["models"] = [{"kind": k} for k in kinds]
     if data.get("baseline") is None:
         models = data.get("models")
         if isinstance(models, Sequence) and not isinstance(models, str) and models:
@@ -145,6 +148,98 @@ def cross_problems(data: Mapping[str, Any]) -> list[Cross]:
             )
     out.extend(_cost_problems(data))
     out.extend(_shelf_life_problems(data))
+    out.extend(_home_care_problems(data, model_list, names, ids))
+    return out
+
+
+def _home_care_problems(
+    data: Mapping[str, Any],
+    model_list: Sequence[Any],
+    names: Mapping[str, int],
+    kitchen_ids: Mapping[str, int],
+) -> list[Cross]:
+    """``[home_care]``: who needs it, unique base ids, and ``[procurement] model``."""
+    out: list[Cross] = []
+    home_care = data.get("home_care")
+    has_home_care = isinstance(home_care, Mapping)
+    if not has_home_care:
+        for i, m in enumerate(model_list):
+            if isinstance(m, Mapping) and m.get("kind") == "home_care_cooking":
+                out.append(
+                    (
+                        "scenario",
+                        ("models", i, "kind"),
+                        f"model {model_name(m)!r} is home_care_cooking but the scenario has no "
+                        "[home_care]",
+                        "add [home_care] with at least one [[home_care.bases]] (id, lat, lon), "
+                        "or remove the model",
+                    )
+                )
+        kitchens = data.get("kitchens")
+        for i, k in enumerate(kitchens if isinstance(kitchens, Sequence) else []):
+            if isinstance(k, Mapping) and k.get("delivery_mode") == "home_care":
+                out.append(
+                    (
+                        "scenario",
+                        ("kitchens", i, "delivery_mode"),
+                        f'kitchen {k.get("id")!r} has delivery_mode = "home_care" but the '
+                        "scenario has no [home_care]",
+                        "add [home_care] with its [[home_care.bases]], or choose car, foot, "
+                        "bicycle or on_site",
+                    )
+                )
+    else:
+        assert isinstance(home_care, Mapping)
+        bases = home_care.get("bases")
+        seen: dict[str, int] = {}
+        for i, b in enumerate(bases if isinstance(bases, Sequence) else []):
+            bid = b.get("id") if isinstance(b, Mapping) else None
+            if not isinstance(bid, str):
+                continue
+            if bid in kitchen_ids or bid in seen:
+                other = "a kitchen" if bid in kitchen_ids else f"home_care.bases[{seen[bid]}]"
+                out.append(
+                    (
+                        "scenario",
+                        ("home_care", "bases", i, "id"),
+                        f"base id {bid!r} is also the id of {other}",
+                        "give every kitchen and home-care base its own id",
+                    )
+                )
+            seen.setdefault(bid, i)
+        catalogue = default_parameters()
+        costs = data.get("costs")
+        for field, name in HOME_CARE_PARAMETER_NAMES.items():
+            value = home_care.get(field)
+            if value is None:
+                continue
+            if isinstance(costs, Mapping) and name in costs:
+                out.append(
+                    (
+                        "scenario",
+                        ("costs", name),
+                        f"{name} is given twice: home_care.{field} = {value!r} and "
+                        f"costs.{name} = {costs[name]!r}",
+                        f"keep one of them (home_care.{field} is the usual place)",
+                    )
+                )
+                continue
+            found = catalogue[name].problem(value)
+            if found is not None:
+                out.append(("scenario", ("home_care", field), *found))
+    procurement = data.get("procurement")
+    chosen = procurement.get("model") if isinstance(procurement, Mapping) else None
+    if isinstance(chosen, str) and model_list and chosen not in names:
+        close = difflib.get_close_matches(chosen, list(names), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        out.append(
+            (
+                "scenario",
+                ("procurement", "model"),
+                f"procurement model {chosen!r} names no model of the scenario",
+                f"{hint}use one of the model names: {', '.join(names)}",
+            )
+        )
     return out
 
 
@@ -227,7 +322,16 @@ def set_dotted(
     def bad(message: str, fix: str) -> Problem:
         return Problem(file, path, message, fix)
 
-    sections = ("fleet", "delivery", "network", "solver", "analysis", "recipients")
+    sections = (
+        "fleet",
+        "delivery",
+        "network",
+        "solver",
+        "analysis",
+        "recipients",
+        "home_care",
+        "procurement",
+    )
     head = parts[0]
     if len(parts) == 1:
         if head not in ("name", "seed", "baseline"):

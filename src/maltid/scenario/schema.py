@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from maltid.scenario._base import FROZEN, err, hhmm_field, parse_hhmm
+from maltid.scenario.home_care import HomeCareCooking
 
 __all__ = [
     "DEFAULT_CHILLED_VEHICLE_CAPACITY_MEALS",
@@ -77,6 +78,10 @@ class Recipient(BaseModel):
         True if the recipient needs the meal delivered hot (not as chilled box).
     window_start_s, window_end_s : int or None
         Personal delivery window, seconds after midnight; both or neither.
+    home_care_lunch_visits_per_week : int
+        Lunch visits a week the person already gets from home care, 0-7 (CSV column
+        ``home_care_lunch_visits_per_week``, optional, empty = 0); used by
+        ``home_care_cooking``.
     """
 
     model_config = FROZEN
@@ -88,6 +93,7 @@ class Recipient(BaseModel):
     hot_meal: bool
     window_start_s: int | None = Field(default=None, ge=0, le=86400)
     window_end_s: int | None = Field(default=None, ge=0, le=86400)
+    home_care_lunch_visits_per_week: int = 0
 
     @field_validator("id", mode="before")
     @classmethod
@@ -124,6 +130,20 @@ class Recipient(BaseModel):
                 f"{v!r} is outside 1..14",
                 "write a whole number 1..14 (remove recipients with no meals)",
             )
+        return v
+
+    @field_validator("home_care_lunch_visits_per_week", mode="before")
+    @classmethod
+    def _lunch_visits(cls, v: Any) -> Any:
+        if v is None:
+            return 0
+        if isinstance(v, float) and math.isfinite(v) and v == int(v):
+            v = int(v)
+        fix = "write a whole number 0..7 (lunch visits a week; empty = 0)"
+        if isinstance(v, float):
+            raise err(f"{v!r} is not a whole number of visits", fix)
+        if isinstance(v, int) and not isinstance(v, bool) and not 0 <= v <= 7:
+            raise err(f"{v!r} is outside 0..7", fix)
         return v
 
     @model_validator(mode="after")
@@ -290,7 +310,7 @@ class RecipientsSpec(BaseModel):
 
 
 Role = Literal["central", "local"]
-DeliveryMode = Literal["car", "foot", "bicycle", "on_site"]
+DeliveryMode = Literal["car", "foot", "bicycle", "on_site", "home_care"]
 
 
 class KitchenSpec(BaseModel):
@@ -314,8 +334,9 @@ class KitchenSpec(BaseModel):
         Meals the kitchen can produce per day, > 0.
     local_food_share : float
         Share (0-1) of the food bought locally (village shop, farms).
-    delivery_mode : {"car", "foot", "bicycle", "on_site"}
-        How a local kitchen's meals reach the recipients.
+    delivery_mode : {"car", "foot", "bicycle", "on_site", "home_care"}
+        How a local kitchen's meals reach the recipients (``home_care``: home-care staff
+        carry them out on their lunch visits; needs ``[home_care]``).
     delivery_radius_m : float or None
         Road distance limit (m) for foot/bicycle/on_site (defaults
         :data:`DEFAULT_DELIVERY_RADIUS_M`: 1500 for foot, 4000 for bicycle, 1000 for
@@ -538,7 +559,7 @@ class OptimisedMix(BaseModel):
 
 
 ModelSpec = Annotated[
-    CentralDailyHot | CentralChilled | LocalKitchens | OptimisedMix,
+    CentralDailyHot | CentralChilled | LocalKitchens | OptimisedMix | HomeCareCooking,
     Field(discriminator="kind"),
 ]
 
@@ -547,6 +568,7 @@ MODEL_CLASSES: dict[str, type[BaseModel]] = {
     "central_chilled": CentralChilled,
     "local_kitchens": LocalKitchens,
     "optimised_mix": OptimisedMix,
+    "home_care_cooking": HomeCareCooking,
 }
 
 
