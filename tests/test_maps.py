@@ -111,7 +111,7 @@ def test_legend_and_kpi_panel(page: str, comparison: maltid.Comparison) -> None:
     # who is not served by the model's own mode: counted with the reason, no ids
     if any(result.plan.unserved for result in comparison.results.values()):
         assert "Får mat på annat sätt eller nås inte" in kpi
-        assert "nås inte: för långt från köket för att maten ska hinna fram varm" in kpi
+        assert "nås inte: för långt bort för att maten ska hållas varm" in kpi
     for r in comparison.scenario.recipients:
         assert f">{r.id}<" not in kpi
 
@@ -245,4 +245,4 @@ def test_not_served_recipients_drawn_as_counted_squares(comparison: maltid.Compa
         assert rid not in page
     kpi = panel_html(page, "maltid-kpi-panel")
     assert f"{len(village)} får mat via reservleverans" in kpi
-    assert "för långt från köket för att maten ska hinna fram varm" in kpi
+    assert "för långt bort för att maten ska hållas varm" in kpi

@@ -263,6 +263,14 @@ def test_label_sets_match() -> None:
         assert fields == set(re.findall(r"{(\w+)}", labels_en.LABELS[key])), key
 
 
+def test_reason_words_match_unserved_csv() -> None:
+    """The report, the map and unserved.csv give a reason code the same words."""
+    from maltid.faces.tables import REASON_TEXT
+
+    assert REASON_TEXT["sv"] == labels_sv.REASONS
+    assert REASON_TEXT["en"] == labels_en.REASONS
+
+
 def test_every_cost_parameter_has_a_plain_label() -> None:
     """Every parameter of the catalogue is named in words in both languages (no humanised id)."""
     from maltid.scenario import parameters_table

@@ -118,8 +118,9 @@ def unit_label(unit: str, lang: str = "sv") -> str:
 def reason_label(code: str, fallback: str = "", lang: str = "sv") -> str:
     """Plain reason for a not-served recipient from its reason code.
 
-    Without a known code, a code in brackets at the end of ``fallback`` (``"... [hot_holding]"``,
-    as the models write them) is used; else ``fallback`` in English, else "another reason".
+    Without a known code, a code in brackets at the end of ``fallback``
+    (``"... [hot_holding]"``, as the models write them) is used; else ``fallback`` in
+    English, else "another reason".
     """
     reasons = _MODULES[check_lang(lang)].REASONS
     if code in reasons:
@@ -127,7 +128,7 @@ def reason_label(code: str, fallback: str = "", lang: str = "sv") -> str:
     tail = re.search(r"\[(\w+)\]\s*$", fallback)
     if tail and tail.group(1) in reasons:
         return reasons[tail.group(1)]
-    return fallback if (fallback and lang == "en") else reasons["other"]
+    return fallback if (fallback and lang == "en") else LABELS[lang]["other_reason"]
 
 
 def _plain_names(text: str, lang: str) -> str:

@@ -83,6 +83,7 @@ LABELS: Final[dict[str, str]] = {
     "unit_h_week": "h/week",
     "unit_meals_week": "meals/week",
     "hot_meal_words": "hot meal",
+    "other_reason": "another reason",
     "baseline": "baseline",
     # -- report: frame
     "report_title": "Home-delivered meals: comparison of delivery models",
@@ -422,6 +423,10 @@ PARAMETERS: Final[dict[str, str]] = {
     "reheating_help_share_other": "Share needing help to reheat (others)",
     "fixed_cost_basis": "Basis of the vehicles' fixed cost",
     "chilled_vehicle_capacity_meals": "Vehicle capacity, chilled meals",
+    "home_care_visit_min": "Home-care visit time for the meal",
+    "home_care_cooking_min_per_meal": "Home-care minutes to cook a meal",
+    "home_care_groceries_sek_per_meal": "Groceries per meal cooked by home care",
+    "home_care_local_food_share": "Share of home-care groceries bought locally",
     "cost_per_meal_sek": "Cost per meal",
     "fixed_cost_sek_per_day": "Fixed cost per day",
     "capacity_meals_per_day": "Capacity, meals per day",
@@ -436,6 +441,7 @@ PARAMETERS: Final[dict[str, str]] = {
 }
 
 UNITS: Final[dict[str, str]] = {
+    "min/visit": "minutes/visit",
     "min/route": "minutes/route",
     "min/route-day": "minutes/route and day",
     "SEK/vehicle-day": "SEK/vehicle and day",
@@ -446,22 +452,23 @@ UNITS: Final[dict[str, str]] = {
     "h": "hours",
 }
 
-REASONS: Final[dict[str, str]] = {
-    "beyond_hot_holding": "too far from the kitchen for the meal to arrive hot",
-    "hot_holding": "too far from the kitchen for the meal to arrive hot",
-    "fleet_cap": "more recipients than the vehicles can manage",
-    "vehicle_cap": "more recipients than the vehicles can manage",
-    "kitchen_capacity": "the kitchen cannot cook more meals",
-    "capacity": "the kitchen cannot cook more meals",
-    "no_road": "no road reaches the recipient",
-    "unreachable": "no road reaches the recipient",
-    "far_from_road": "far from the nearest road",
-    "shift": "the shift is too short",
-    "time_window": "the delivery time cannot be kept",
-    "dropped": "route planning could not fit the recipient",
-    "other": "another reason",
-}
 
 ASSUMPTION_SOURCE: Final = (
     "maltid assumption (order of magnitude); replace with the municipality's own figure."
 )
+
+#: Reason code of ``unserved.csv`` -> plain reason; the same words as
+#: ``maltid.faces.tables.REASON_TEXT`` (tested), which should read them from here.
+REASONS: Final[dict[str, str]] = {
+    "unreachable": "no road reaches the address",
+    "capacity": "does not fit in any vehicle",
+    "window": "cannot be reached within the delivery window",
+    "hot_holding": "too far away for the meal to stay hot",
+    "shift": "does not fit in the driver's shift",
+    "no_vehicles": "no vehicles at the kitchen",
+    "dropped": (
+        "did not fit in the day's rounds (too few vehicles, too little load or too short shifts)"
+    ),
+    "not_assigned": "no kitchen can deliver",
+    "far_from_road": "the address is far from the nearest road",
+}

@@ -86,6 +86,7 @@ LABELS: Final[dict[str, str]] = {
     "unit_h_week": "timmar/vecka",
     "unit_meals_week": "måltider/vecka",
     "hot_meal_words": "varm mat",
+    "other_reason": "annan orsak",
     "baseline": "jämförelsebas",
     # -- report: frame
     "report_title": "Matdistribution i hemtjänsten: jämförelse av leveransmodeller",
@@ -430,6 +431,10 @@ PARAMETERS: Final[dict[str, str]] = {
     "reheating_help_share_other": "Andel som behöver hjälp att värma (övriga)",
     "fixed_cost_basis": "Grund för fordonens fasta kostnad",
     "chilled_vehicle_capacity_meals": "Fordonens kapacitet, kylda måltider",
+    "home_care_visit_min": "Hemtjänstens besökstid för måltiden",
+    "home_care_cooking_min_per_meal": "Hemtjänstens minuter för att laga en måltid",
+    "home_care_groceries_sek_per_meal": "Livsmedel per måltid som hemtjänsten lagar",
+    "home_care_local_food_share": "Andel lokalt köpta livsmedel i hemtjänsten",
     "cost_per_meal_sek": "Kostnad per måltid",
     "fixed_cost_sek_per_day": "Fast kostnad per dag",
     "capacity_meals_per_day": "Kapacitet, måltider per dag",
@@ -445,6 +450,7 @@ PARAMETERS: Final[dict[str, str]] = {
 
 #: Unit strings of the tables -> Swedish.
 UNITS: Final[dict[str, str]] = {
+    "min/visit": "minuter/besök",
     "min/route": "minuter/tur",
     "min/route-day": "minuter/tur och dag",
     "kg": "kg",
@@ -474,21 +480,22 @@ UNITS: Final[dict[str, str]] = {
     "h": "timmar",
 }
 
-#: Reason code of ``unserved.csv`` -> plain reason.
-REASONS: Final[dict[str, str]] = {
-    "beyond_hot_holding": "för långt från köket för att maten ska hinna fram varm",
-    "hot_holding": "för långt från köket för att maten ska hinna fram varm",
-    "fleet_cap": "fler mottagare än fordonen hinner med",
-    "vehicle_cap": "fler mottagare än fordonen hinner med",
-    "kitchen_capacity": "köket kan inte laga fler måltider",
-    "capacity": "köket kan inte laga fler måltider",
-    "no_road": "ingen väg når fram",
-    "unreachable": "ingen väg når fram",
-    "far_from_road": "långt från närmaste väg",
-    "shift": "arbetspasset räcker inte",
-    "time_window": "leveranstiden går inte att hålla",
-    "dropped": "ruttplaneringen fick inte plats med mottagaren",
-    "other": "annan orsak",
-}
 
 ASSUMPTION_SOURCE: Final = "Antagande i maltid (storleksordning); ersätt med kommunens egen siffra."
+
+#: Reason code of ``unserved.csv`` -> plain reason; the same words as
+#: ``maltid.faces.tables.REASON_TEXT`` (tested), which should read them from here.
+REASONS: Final[dict[str, str]] = {
+    "unreachable": "ingen väg når adressen",
+    "capacity": "får inte plats i någon bil",
+    "window": "kan inte nås inom leveransfönstret",
+    "hot_holding": "för långt bort för att maten ska hållas varm",
+    "shift": "ryms inte i förarens arbetspass",
+    "no_vehicles": "inga bilar vid köket",
+    "dropped": (
+        "fick inte plats i dagens turer (för få bilar, för liten lastförmåga "
+        "eller för korta arbetspass)"
+    ),
+    "not_assigned": "inget kök kan leverera",
+    "far_from_road": "adressen ligger långt från närmaste väg",
+}
