@@ -16,7 +16,7 @@ Break-even (``break_even_table``)
 ---------------------------------
 For each name in ``scenario.analysis.break_even`` the value at which the local model
 costs the same per week as the versus model, found by bisection
-(:func:`maltid.costs.bisect_break_even`) over REAL re-solves of both models (routing and
+(:func:`maltid.analysis.bisect_break_even`) over REAL re-solves of both models (routing and
 siting re-run; identical routing problems are answered from a deterministic memo):
 
 ``local_cost_per_meal``
@@ -43,7 +43,7 @@ difference turns back further out. A row whose interval holds no sign change say
 
 Sensitivity (``sensitivity_table``, ``difference_tornado``)
 -----------------------------------------------------------
-One-at-a-time tornado (:func:`maltid.costs.tornado`) of each compared model's total
+One-at-a-time tornado (:func:`maltid.analysis.tornado`) of each compared model's total
 weekly cost, and of the local model's extra cost against each versus model, to ``+/-
 scenario.analysis.sensitivity_rel_change`` on each main cost parameter. The vehicle
 rates steer the route optimisation: with ``analysis.sensitivity_vehicle_rates =
@@ -79,6 +79,7 @@ from maltid.analysis.robustness import (
     parameter_ranges,
     robustness_table,
 )
+from maltid.analysis.search import BreakEven, bisect_break_even, tornado
 from maltid.analysis.sensitivity import (
     SENSITIVITY_PARAMETERS,
     difference_tornado,
@@ -95,7 +96,9 @@ __all__ = [
     "ROBUSTNESS_COLUMNS",
     "SENSITIVITY_PARAMETERS",
     "WEEKS_PER_YEAR",
+    "BreakEven",
     "Progress",
+    "bisect_break_even",
     "break_even_kitchen",
     "break_even_table",
     "cheapest_central",
@@ -109,5 +112,6 @@ __all__ = [
     "robustness_table",
     "sensitivity_table",
     "solve_priced",
+    "tornado",
     "versus_models",
 ]

@@ -18,6 +18,7 @@ from maltid.analysis.common import (
     model_spec,
     price_plan,
 )
+from maltid.analysis.search import bisect_break_even
 from maltid.comparison import ModelResult
 from maltid.models import (
     ModelContext,
@@ -215,8 +216,6 @@ def break_even_table(
     the search evaluated them, else NaN). See the module docstring for each parameter.
     """
     import pandas as pd
-
-    from maltid.costs import bisect_break_even
 
     local = local_model_name(scenario)
     kitchen = break_even_kitchen(scenario)

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from maltid.analysis.common import Progress, _noop, break_even_kitchen, model_spec, price_plan
+from maltid.analysis.search import tornado
 from maltid.comparison import ModelResult
 from maltid.models import (
     ModelContext,
@@ -183,13 +184,11 @@ def sensitivity_table(
 ) -> pd.DataFrame:
     """Tornado of each of ``models``' total cost (SEK/week), one row per model and parameter.
 
-    Columns of :func:`maltid.costs.tornado` plus ``model``, ``unit`` and ``method``
+    Columns of :func:`maltid.analysis.tornado` plus ``model``, ``unit`` and ``method``
     (``re-priced``, or ``re-solved`` for the vehicle rates when the scenario asks
     ``analysis.sensitivity_vehicle_rates = "re-solve"``).
     """
     import pandas as pd
-
-    from maltid.costs import tornado
 
     rel = float(scenario.analysis.sensitivity_rel_change)
     resolve = scenario.analysis.sensitivity_vehicle_rates == "re-solve"
