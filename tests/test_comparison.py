@@ -319,6 +319,8 @@ def _recompute(
     total = production + packaging + fixed_k + km_cost + driver + veh_fixed + local_cost + reheating
     served_meals = float(sum(meals[r] for r in served))
     assert {o.outcome for o in plan.outcomes.values()} == {"served"}  # all on the network
+    assert all(ld.mode != "home_care" for ld in plan.local_deliveries)
+    assert all(d.crew != "home_care" for d in plan.days)
     return {
         "production_cost_sek_per_week": production,
         "packaging_cost_sek_per_week": packaging,
@@ -349,6 +351,9 @@ def _recompute(
         "central_fixed_cost_sek_per_week": central_fixed,
         "recipients_fallback": 0,
         "fallback_cost_sek_per_week": 0.0,
+        # no home-care crews cook in these models: no home-care staff time
+        "home_care_cost_sek_per_week": 0.0,
+        "home_care_hours_per_week": 0.0,
     }
 
 
