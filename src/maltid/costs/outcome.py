@@ -212,8 +212,9 @@ def weekly_outcome(
       from the meal leaving the kitchen to the plate; one meal per visit and day;
     * a chilled meal of recipient *r*: ``c_r = max(0, meals_r - hot meals_r)`` meals a
       week, spread evenly over *r*'s chilled visits (``v_r`` visits a week; if *r* has
-      none, the chilled meals are taken to come with one visit a week and no extra
-      transport time), ``m_r = c_r / v_r`` meals per visit, eaten one a day from the
+      none but a hot visit every day, they are each day's second meal, spread over the
+      hot visits with no lead days; otherwise they are taken to come with one visit a week
+      and no extra transport time), ``m_r = c_r / v_r`` meals per visit, eaten one a day from the
       delivery day: time = lead days x 86400 + transport s + k x 86400 for the k-th meal
       (k = 0 .. m_r - 1); mean keeping ``max(0, (m_r - 1) / 2)`` days, max
       ``ceil(m_r) - 1`` days. ``c_r`` are also the reheated meals of the reheating cost.
@@ -395,7 +396,13 @@ def weekly_outcome(
         if c == 0:
             continue
         reheated[r] = float(c)
-        cold = chilled_visits.get(r) or [(0.0, 1)]
+        cold = chilled_visits.get(r)
+        lead_r_s = lead_s
+        if not cold and hot_meals >= 7:
+            # a hot visit every day: the extra meals are a visit day's second meal, cooked
+            # that day and eaten that day (no cook-chill lead, no keeping)
+            cold, lead_r_s = hot, 0.0
+        cold = cold or [(0.0, 1)]
         v = sum(d for _, d in cold)
         m = c / v
         mean_keep_s = max(0.0, (m - 1.0) / 2.0) * _SECONDS_PER_DAY
@@ -403,8 +410,8 @@ def weekly_outcome(
         for t, d in cold:
             w = m * d
             weight_sum += w
-            weighted_s += w * (lead_s + t + mean_keep_s)
-            max_s = max(max_s, lead_s + t + max_keep_s)
+            weighted_s += w * (lead_r_s + t + mean_keep_s)
+            max_s = max(max_s, lead_r_s + t + max_keep_s)
     mean_min = weighted_s / weight_sum / 60.0 if weight_sum > 0 else math.nan
     max_min = max_s / 60.0 if weight_sum > 0 else math.nan
 
