@@ -228,6 +228,40 @@ def test_recipient_far_from_roads_is_a_warning(tmp_path: Path) -> None:
     assert not others["reason"].str.contains("nearest road").any()
 
 
+def test_home_care_bases_are_points_and_checked(tmp_path: Path) -> None:
+    from maltid.network import load_network
+    from maltid.pipeline import check_network_reach, prepare_matrix, scenario_points
+    from maltid.scenario import load_scenario
+
+    _small(tmp_path)
+    base_lat, base_lon = fc.node_position(5, 5)
+    far_lat = fc.LAT0 - 3800.0 / 111_195.0
+    toml = tmp_path / "scenario.toml"
+    text = toml.read_text(encoding="utf-8")
+    for name, lat, lon in (("near", base_lat, base_lon), ("far", far_lat, fc.LON0)):
+        (tmp_path / f"{name}.toml").write_text(
+            text.replace(
+                "[analysis]",
+                "[home_care]\n\n[[home_care.bases]]\n"
+                f'id = "hemtjanst"\nname = "Hemtjänsten"\nlat = {lat}\nlon = {lon}\n\n'
+                "[analysis]",
+            ),
+            encoding="utf-8",
+        )
+    near = load_scenario(tmp_path / "near.toml")
+    pts = scenario_points(near)
+    assert pts.ids[:3] == ["central", "far", "hemtjanst"]  # kitchens, bases, recipients
+    assert pts.ids[3:] == [r.id for r in near.recipients]
+    assert (pts.lat[2], pts.lon[2]) == (base_lat, base_lon)
+    net = load_network(near.network, cache_dir=str(tmp_path / "cache"))
+    _, matrix = prepare_matrix(near, net, cache_dir=str(tmp_path / "cache"))
+    assert list(matrix.ids) == pts.ids
+    assert check_network_reach(near, net).problems == ()
+    far = load_scenario(tmp_path / "far.toml")
+    (problem,) = check_network_reach(far, net).problems
+    assert 'base "hemtjanst"' in problem.location and "Hemtjänsten" in problem.message
+
+
 def test_outputs_files_and_reload_without_solving(
     comparison: Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

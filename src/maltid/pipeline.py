@@ -34,6 +34,7 @@ from maltid.analysis import (
     price_plan,
     robustness_table,
     sensitivity_table,
+    site_points,
     solve_priced,
     versus_models,
 )
@@ -72,12 +73,13 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 @dataclass(frozen=True)
 class ScenarioPoints:
-    """Every point a scenario routes between: kitchens first, then recipients (degrees).
+    """Every point a scenario routes between: kitchens, home-care bases, recipients (degrees).
 
     Attributes
     ----------
     ids : list of str
-        Kitchen ids, then recipient ids (the travel matrix's order).
+        Kitchen ids, home-care base ids (with ``[home_care]``), then recipient ids (the
+        travel matrix's order).
     lat, lon : numpy.ndarray
         WGS84 latitude and longitude (degrees), aligned with ``ids``.
     """
@@ -88,17 +90,14 @@ class ScenarioPoints:
 
 
 def scenario_points(scenario: Scenario) -> ScenarioPoints:
-    """Kitchens then recipients of ``scenario`` as ids and WGS84 degrees.
+    """Kitchens, home-care bases, then recipients of ``scenario`` as ids and WGS84 degrees.
 
     Ids are unique across kitchens and recipients (a load-time rule of the scenario).
     """
-    ids = [str(k.id) for k in scenario.kitchens] + [str(r.id) for r in scenario.recipients]
-    lat = np.asarray(
-        [float(k.lat) for k in scenario.kitchens] + [float(r.lat) for r in scenario.recipients]
-    )
-    lon = np.asarray(
-        [float(k.lon) for k in scenario.kitchens] + [float(r.lon) for r in scenario.recipients]
-    )
+    sites = site_points(scenario)
+    ids = [sid for sid, _, _ in sites] + [str(r.id) for r in scenario.recipients]
+    lat = np.asarray([la for _, la, _ in sites] + [float(r.lat) for r in scenario.recipients])
+    lon = np.asarray([lo for _, _, lo in sites] + [float(r.lon) for r in scenario.recipients])
     return ScenarioPoints(ids=ids, lat=lat, lon=lon)
 
 
@@ -135,7 +134,8 @@ class NetworkReach:
     Attributes
     ----------
     problems : tuple of Problem
-        One per kitchen that far: the scenario cannot be compared (``validate`` exits 2).
+        One per kitchen (or home-care base) that far: the scenario cannot be compared
+        (``validate`` exits 2).
     warnings : tuple of Problem
         One per recipient that far: compared, but check the position (its reason in
         ``unserved.csv`` says so when it is not served).
@@ -185,6 +185,22 @@ def check_network_reach(
                         "check its lat/lon (swapped? another CRS?), or extend the road "
                         "network to cover it"
                     ),
+                )
+            )
+    for n, b in enumerate(scenario.home_care.bases if scenario.home_care is not None else ()):
+        d = dist[str(b.id)]
+        if d > warn_m:
+            far[str(b.id)] = d
+            problems.append(
+                Problem(
+                    file=file,
+                    location=f'home_care.bases[{n}] (base "{b.id}")',
+                    message=(
+                        f"home-care base {b.id} ({b.name}) is {d:,.0f} m from the nearest "
+                        f"drivable road, more than network.snap_warn_m = {warn_m:,.0f} m: no "
+                        "crew can leave it"
+                    ),
+                    fix="check its lat/lon (swapped? another CRS?)",
                 )
             )
     for r in scenario.recipients:

@@ -68,6 +68,7 @@ from maltid.analysis.common import (
     local_model_names,
     model_spec,
     price_plan,
+    site_points,
     solve_priced,
     versus_models,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "price_plan",
     "robustness_table",
     "sensitivity_table",
+    "site_points",
     "solve_priced",
     "tornado",
     "versus_models",

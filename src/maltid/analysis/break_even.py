@@ -17,6 +17,7 @@ from maltid.analysis.common import (
     local_model_name,
     model_spec,
     price_plan,
+    site_points,
 )
 from maltid.analysis.search import bisect_break_even
 from maltid.comparison import ModelResult
@@ -107,10 +108,11 @@ def _village_variant(
         src_rows.append(row_of[str(r.id)])
     recipients = others + chosen
     new_scenario = scenario.with_recipients(recipients)
-    rows = [row_of[str(k.id)] for k in scenario.kitchens]
+    sites = [sid for sid, _, _ in site_points(scenario)]
+    rows = [row_of[sid] for sid in sites]
     rows += [row_of[str(r.id)] for r in others] + src_rows
     idx = np.asarray(rows, dtype=np.int64)
-    ids = tuple(str(k.id) for k in scenario.kitchens) + tuple(str(r.id) for r in recipients)
+    ids = tuple(sites) + tuple(str(r.id) for r in recipients)
     return new_scenario, dataclasses.replace(
         matrix,
         ids=ids,

@@ -27,6 +27,7 @@ __all__ = [
     "local_model_names",
     "model_spec",
     "price_plan",
+    "site_points",
     "solve_priced",
     "versus_models",
 ]
@@ -68,6 +69,17 @@ def solve_priced(
         return plan, price_plan(plan, ctx), report
     plan = solve_model(spec, ctx)
     return plan, price_plan(plan, ctx), None
+
+
+def site_points(scenario: Scenario) -> list[tuple[str, float, float]]:
+    """``(id, lat, lon)`` of every place vehicles leave from: kitchens, then home-care bases.
+
+    In this order they head the travel matrix, before the recipients (degrees WGS84).
+    """
+    sites = [(str(k.id), float(k.lat), float(k.lon)) for k in scenario.kitchens]
+    if scenario.home_care is not None:
+        sites += [(str(b.id), float(b.lat), float(b.lon)) for b in scenario.home_care.bases]
+    return sites
 
 
 def model_spec(scenario: Scenario, name: str) -> ModelSpec:
