@@ -234,7 +234,7 @@ def solve_pyvrp(problem: RoutingProblem, params: PyVrpParams) -> RoutingPlan:
     horizon = int(_to_int(end_s, TIME_SCALE_PER_S, "time horizon (s)"))
     hold = problem.max_hot_holding_s
     if hold is not None and all(s.hot for s in keep):
-        model = _all_hot_model(problem, keep, hold, horizon)
+        model = _all_hot_model(problem, keep, hold, end_s, horizon)
     else:
         model = _plain_model(problem, keep, allowed, end_s, horizon, params)
 
@@ -431,7 +431,7 @@ def _plain_model(
 
 
 def _all_hot_model(
-    problem: RoutingProblem, keep: Sequence[Stop], hold_s: float, horizon: int
+    problem: RoutingProblem, keep: Sequence[Stop], hold_s: float, end_s: float, horizon: int
 ) -> _Model:
     """Every stop hot: the holding limit as the shift of a route that ends at a sink.
 
@@ -520,7 +520,7 @@ def _all_hot_model(
     clients: list[Client] = []
     for k, s in enumerate(keep):
         w = _to_int(
-            [s.window_start_s, min(s.window_end_s, horizon / TIME_SCALE_PER_S)],
+            [s.window_start_s, min(s.window_end_s, end_s)],
             TIME_SCALE_PER_S,
             "window (s)",
         )
