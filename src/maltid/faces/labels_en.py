@@ -134,7 +134,7 @@ LABELS: Final[dict[str, str]] = {
     "c_fresh_same": "Both give {fresh} freshly cooked meals per week.",
     "c_local_spend": (
         "{spend} per week stays in the villages as local food purchases ({per_krona} for "
-        "every krona of extra cost)."
+        "every SEK of extra cost)."
     ),
     "c_break_even": "{model} costs no more than {versus} if {condition}.",
     "c_break_even_none": (
