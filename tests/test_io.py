@@ -58,3 +58,10 @@ def test_formula_cells_are_neutralised_numbers_untouched(tmp_path: Path) -> None
     # the caller's frame is not modified
     assert frame["stop_id"].iloc[0] == "=1+2"
     assert excel_safe(frame)["stop_id"].iloc[5] == "ok"
+
+
+def test_result_files_get_the_permissions_a_plain_write_would(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    atomic = atomic_write_text(tmp_path / "atomic.txt", "x")
+    assert (atomic.stat().st_mode & 0o777) == (plain.stat().st_mode & 0o777)

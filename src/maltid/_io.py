@@ -12,7 +12,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_csv", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_csv", "atomic_write_text"]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions of a new result file: what ``open()`` would give (0666 less the umask),
+#: not the 0600 of a temporary file.
+_FILE_MODE = 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -26,6 +37,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, _FILE_MODE)
     try:
         yield tmp
         with open(tmp, "rb") as fh:
@@ -48,11 +60,6 @@ def _write(target: str | os.PathLike[str], mode: str, writer: Callable[[IO[Any]]
 def atomic_write_text(target: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` as UTF-8 to ``target`` atomically; return the path."""
     return _write(target, "w", lambda fh: fh.write(text))
-
-
-def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``target`` atomically; return the path."""
-    return _write(target, "wb", lambda fh: fh.write(data))
 
 
 #: First characters that make Excel and LibreOffice read a cell as a formula.
