@@ -64,6 +64,7 @@ MAP_CSS = """
 .maltid-place{font:600 12px system-ui,sans-serif;color:#1a1a1a;white-space:nowrap;
  text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
 .maltid-place.small{font-weight:400;font-size:11px}
+.maltid-zoomed-out .maltid-place.small{display:none}
 .leaflet-container{background:#f4f2ee}
 .leaflet-control-layers{font:12px/1.3 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 .leaflet-control-layers-expanded{padding:4px 8px}

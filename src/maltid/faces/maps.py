@@ -42,6 +42,8 @@ __all__ = [
 
 logger = logging.getLogger("maltid")
 
+#: Hamlets and farms are named from this zoom level on (villages and towns always).
+_SMALL_PLACES_FROM_ZOOM = 13
 #: The road-network layer is switched on by default only up to this many road segments.
 NETWORK_SHOW_MAX_EDGES = 4000
 #: Colour per vehicle (cycled), colour-blind friendly first.
@@ -355,6 +357,13 @@ def render_map(
         "document.querySelectorAll('.maltid-kpi').forEach(function(el){"
         "el.hidden=el.getAttribute('data-model')!==shown;});}"
         f"{map_name}.on('baselayerchange',sync);sync();}})();"
+    )
+    # small places (hamlets, farms) are named only when zoomed in, so villages stay readable
+    js.append(
+        "(function(){function z(){"
+        f"{map_name}.getContainer().classList.toggle('maltid-zoomed-out',"
+        f"{map_name}.getZoom()<{_SMALL_PLACES_FROM_ZOOM});}}"
+        f"{map_name}.on('zoomend',z);z();}})();"
     )
     if bounds:
         lats = [b[0] for b in bounds]
