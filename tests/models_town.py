@@ -28,6 +28,7 @@ SPECS: dict[str, dict[str, Any]] = {
     "chilled1": {"kind": "central_chilled", "name": "chilled1", "deliveries_per_week": 1},
     "local": {"kind": "local_kitchens", "name": "local"},
     "mix": {"kind": "optimised_mix", "name": "mix"},
+    "hemlagat": {"kind": "home_care_cooking", "name": "hemlagat"},
 }
 
 
@@ -57,17 +58,32 @@ def recipient(
     *,
     hot_meal: bool = True,
     window: tuple[str, str] | None = None,
+    lunch_visits: int | None = None,
 ) -> dict[str, Any]:
-    """A recipient row; ``window`` as ``("HH:MM", "HH:MM")``."""
-    return {"id": rid, "lat": lat, "lon": lon, "meals": meals, "hot": hot_meal, "window": window}
+    """A recipient row; ``window`` as ``("HH:MM", "HH:MM")``; ``lunch_visits``: the
+    ``home_care_lunch_visits_per_week`` column (empty when None)."""
+    return {
+        "id": rid,
+        "lat": lat,
+        "lon": lon,
+        "meals": meals,
+        "hot": hot_meal,
+        "window": window,
+        "visits": lunch_visits,
+    }
 
 
 def _csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    lines = ["id,lat,lon,meals_per_week,hot_meal,window_start,window_end"]
+    visits = any(r["visits"] is not None for r in rows)
+    head = "id,lat,lon,meals_per_week,hot_meal,window_start,window_end"
+    lines = [head + (",home_care_lunch_visits_per_week" if visits else "")]
     for r in rows:
         w = r["window"] or ("", "")
         hot = "true" if r["hot"] else "false"
-        lines.append(f"{r['id']},{r['lat']!r},{r['lon']!r},{r['meals']},{hot},{w[0]},{w[1]}")
+        line = f"{r['id']},{r['lat']!r},{r['lon']!r},{r['meals']},{hot},{w[0]},{w[1]}"
+        if visits:
+            line += "," + ("" if r["visits"] is None else str(r["visits"]))
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 
@@ -87,8 +103,11 @@ def scenario(
     solver: Mapping[str, Any] | None = None,
     fleet: Mapping[str, Any] | None = None,
     extra_points: Sequence[tuple[str, float, float]] = (),
+    home_care: Mapping[str, Any] | None = None,
 ) -> tuple[Scenario, TravelMatrix]:
-    """Write, load and return a scenario and its hand-made travel matrix (s, m)."""
+    """Write, load and return a scenario and its hand-made travel matrix (s, m).
+
+    ``home_care``: the ``[home_care]`` table; its bases become matrix points too."""
     fleet_: dict[str, Any] = {
         "vehicle_capacity_meals": capacity,
         "cost_per_km_sek": 2.5,
@@ -116,6 +135,12 @@ def scenario(
         "analysis": {"break_even": [], "sensitivity": False},
         "models": [SPECS[m] for m in models],
     }
+    if home_care is not None:
+        data["home_care"] = dict(home_care)
+        extra_points = [
+            *extra_points,
+            *((b["id"], b["lat"], b["lon"]) for b in home_care.get("bases", ())),
+        ]
     with tempfile.TemporaryDirectory(prefix="maltid-models-") as tmp:
         folder = Path(tmp)
         (folder / "roads.osm").write_text(

@@ -127,3 +127,35 @@ def test_home_care_visits_nobody_can_reach_go_to_the_fallback() -> None:
     central = next(k for k in plan.kitchens if k.kitchen_id == "central")
     assert staff.meals_fresh_per_week == 7
     assert central.meals_chilled_per_week == plan.fallback_meals_per_week == 7
+
+
+def test_the_registered_model_reads_the_scenario() -> None:
+    ks = [kitchen("central", "central", 60.0, 15.0)]
+    rs = [
+        recipient("a", 60.01, 15.0, 7, lunch_visits=7),
+        recipient("b", 60.02, 15.01, 5, lunch_visits=2),
+        recipient("c", 60.015, 15.02, 7),
+    ]
+    home_care = {
+        "cooking_min_per_meal": COOK_MIN,
+        "bases": [{"id": "hc", "name": "Hemtjänst", "lat": 60.012, "lon": 15.005}],
+    }
+    sc, m = scenario(ks, rs, models=("hemlagat",), home_care=home_care)
+    assert "home_care_cooking" in models.MODEL_KINDS
+    ctx = models.make_context(sc, m, time_limit_s=10.0, solution_limit=30)
+    plan = models.solve_model(sc.model("hemlagat"), ctx)
+    p = ctx.parameters
+    assert p["home_care_cooking_min_per_meal"] == COOK_MIN  # [home_care] folded in
+    inputs = HomeCareInputs(
+        bases=(HomeCareBase("hc", 60.012, 15.005),),
+        lunch_visits={"a": 7, "b": 2, "c": 0},
+        cooking_min_per_meal=COOK_MIN,
+        visit_min=p["home_care_visit_min"],
+        cost_per_hour_sek=p["home_care_cost_per_hour_sek"],
+        groceries_sek_per_meal=p["home_care_groceries_sek_per_meal"],
+        local_food_share=p["home_care_local_food_share"],
+    )
+    assert plan == home_care_week(ctx, "hemlagat", inputs)
+    assert {o.outcome for o in plan.outcomes.values()} == {"served"}
+    staff = next(k for k in plan.kitchens if k.kitchen_id == HOME_CARE_ID)
+    assert staff.meals_fresh_per_week == 7 + 5 + 7  # every meal fresh

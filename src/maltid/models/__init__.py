@@ -23,8 +23,8 @@ problems are also smaller and cache well across the break-even re-solves.
 
 from __future__ import annotations
 
-# the model modules register their kinds on import (order = MODEL_KINDS order)
-from maltid.models import central, chilled, local, mix  # noqa: F401
+# the model modules register their kinds on import
+from maltid.models import central, chilled, home_care, local, mix  # noqa: F401
 from maltid.models.context import ModelContext, central_kitchen, make_context
 from maltid.models.dispatch import merge_plans
 from maltid.models.mix import SitingReport, solve_optimised_mix

@@ -21,8 +21,10 @@ one :class:`~maltid.results.KitchenWeek` (``kitchen_id = "home_care"``, ``role =
 "home_care"``, ``cost_per_meal_sek`` = groceries, ``local_food_share`` = the groceries'
 local share), so production is the groceries and the local spend their local part.
 
-The scenario parts (``[home_care]``, the recipients' column, the model spec) are requested
-from the scenario owner; :func:`home_care_week` takes them as :class:`HomeCareInputs`.
+Inputs: the scenario's ``[home_care]`` bases, the recipients'
+``home_care_lunch_visits_per_week`` and the ``home_care_*`` cost parameters (so ``[costs]``
+overrides and the break-even re-solves reach them), gathered in :class:`HomeCareInputs`
+(:func:`home_care_week` takes them directly, e.g. in tests).
 """
 
 from __future__ import annotations
@@ -36,17 +38,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from maltid.errors import InputError
 from maltid.models.assemble import KitchenRole, assemble, hot_window
+from maltid.models.registry import register, wrong_spec
 from maltid.models.visits import Visit, meals_by_day
 from maltid.results import LocalDelivery
 from maltid.routing import RoutingPlan, RoutingProblem, Stop, Vehicle
-from maltid.scenario import KitchenSpec
+from maltid.scenario import HomeCareCooking, KitchenSpec
 
 if TYPE_CHECKING:
     from maltid.models.context import ModelContext
     from maltid.results import WeekPlan
+    from maltid.scenario import ModelSpec
 
-__all__ = ["HOME_CARE_ID", "HomeCareBase", "HomeCareInputs", "home_care_week", "visit_days"]
+__all__ = [
+    "HOME_CARE_ID",
+    "HomeCareBase",
+    "HomeCareInputs",
+    "home_care_cooking",
+    "home_care_week",
+    "visit_days",
+]
 
 #: Id of the home-care staff as a "kitchen" in the plan.
 HOME_CARE_ID = "home_care"
@@ -241,3 +253,27 @@ def home_care_week(ctx: ModelContext, name: str, inputs: HomeCareInputs) -> Week
         route=route,
         crew="home_care",
     )
+
+
+@register("home_care_cooking")
+def home_care_cooking(ctx: ModelContext, spec: ModelSpec) -> WeekPlan:
+    """Solve ``home_care_cooking`` from the scenario's ``[home_care]`` (s, m, SEK)."""
+    if not isinstance(spec, HomeCareCooking):
+        raise wrong_spec("home_care_cooking", spec)
+    hc = ctx.scenario.home_care
+    if hc is None:
+        raise InputError(
+            f"{spec.name}: home_care_cooking needs [home_care] "
+            "(fix: add [home_care] with at least one [[home_care.bases]])"
+        )
+    p = ctx.parameters
+    inputs = HomeCareInputs(
+        bases=tuple(HomeCareBase(b.id, b.lat, b.lon, b.vehicles) for b in hc.bases),
+        lunch_visits={r.id: r.home_care_lunch_visits_per_week for r in ctx.scenario.recipients},
+        cooking_min_per_meal=float(p["home_care_cooking_min_per_meal"]),
+        visit_min=float(p["home_care_visit_min"]),
+        cost_per_hour_sek=float(p["home_care_cost_per_hour_sek"]),
+        groceries_sek_per_meal=float(p["home_care_groceries_sek_per_meal"]),
+        local_food_share=float(p["home_care_local_food_share"]),
+    )
+    return home_care_week(ctx, spec.name, inputs)
