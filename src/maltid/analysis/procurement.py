@@ -298,6 +298,7 @@ def ceiling_prices(
     if len(kitchens) > 1:
         groups.append((ALL_LOCAL, tuple(kitchens)))
     spec = comparison.scenario.model(name)
+    cache = None
     out: list[CeilingPrice] = []
     for label, ids in groups:
         meals = sum(kitchens[k][0] for k in ids)
@@ -316,7 +317,10 @@ def ceiling_prices(
                 total += step * meals
                 break
             sc = _with_prices(comparison.scenario, {k: base[k] + delta for k in ids})
-            ctx = make_context(sc, comparison.matrix, solution_limit=solution_limit)
+            ctx = make_context(
+                sc, comparison.matrix, solution_limit=solution_limit, routing_cache=cache
+            )
+            cache = ctx.routing_cache  # shared by every re-solve of this call
             plan = solve_model(spec, ctx)
             total = float(price_plan(plan, ctx).total_cost_sek_per_week)
             cooked = _priced_kitchens(plan)

@@ -258,11 +258,12 @@ def write_procurement_csv(
     lang: str = "sv",
     sheet: ProcurementSheet | None = None,
     solution_limit: int | None = None,
-) -> ProcurementSheet:
-    """Write ``procurement.csv`` atomically (UTF-8, values in full precision); return the sheet.
+) -> Path:
+    """Write ``procurement.csv`` atomically (UTF-8, values in full precision); return its path.
 
     ``sheet`` defaults to :func:`procurement_sheet` of the comparison (re-solving the
-    ceiling prices with ``solution_limit``).
+    ceiling prices with ``solution_limit``); pass the sheet to share it with
+    :func:`procurement_section`.
     """
     import pandas as pd
 
@@ -271,8 +272,7 @@ def write_procurement_csv(
     frame = pd.DataFrame(
         procurement_rows(comparison, sheet, lang=lang), columns=list(PROCUREMENT_COLUMNS)
     )
-    atomic_write_csv(Path(path), frame)
-    return sheet
+    return atomic_write_csv(Path(path), frame)
 
 
 def _value_text(r: Requirement | CeilingPrice, unit: str, lang: str) -> str:
