@@ -163,7 +163,9 @@ def draw_basemap(fmap: Any, layer: Any, lang: str) -> None:
             class_name="maltid-place-icon",
             icon_size=(0, 0),
         )
-        folium.Marker([_round(place.lat), _round(place.lon)], icon=icon).add_to(places)
+        folium.Marker(
+            [_round(place.lat), _round(place.lon)], icon=icon, interactive=False, keyboard=False
+        ).add_to(places)
     places.add_to(fmap)
 
 
