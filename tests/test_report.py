@@ -280,6 +280,16 @@ def test_every_cost_parameter_has_a_plain_label() -> None:
     assert names - set(labels_en.PARAMETERS) == set()
 
 
+def test_procurement_section_placed_after_uncertainty(comparison: maltid.Comparison) -> None:
+    section = '<section id="procurement"><h2>Upphandling</h2><p>takpris</p></section>'
+    page = report.render_report(comparison, map_html="", procurement_html=section)
+    assert section in page  # an autoescaped fragment from faces.procurement, kept as HTML
+    ids = section_ids(page)
+    assert ids.index("robustness") < ids.index("procurement") < ids.index("basis")
+    assert '<a href="#procurement">Upphandling</a>' in page
+    assert 'id="procurement"' not in report.render_report(comparison, map_html="")
+
+
 def test_write_report_atomic_and_deterministic(
     comparison: maltid.Comparison, tmp_path: Path
 ) -> None:

@@ -102,6 +102,7 @@ LABELS: Final[dict[str, str]] = {
     "sec_economy": "Financial consequences",
     "sec_effects": "Consequences for recipients, the environment and the villages",
     "sec_robustness": "Uncertainty",
+    "sec_procurement": "Procurement",
     "sec_basis": "Supporting material",
     "sec_table": "Comparison table",
     "sec_map": "Map",

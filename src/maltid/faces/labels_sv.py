@@ -105,6 +105,7 @@ LABELS: Final[dict[str, str]] = {
     "sec_economy": "Ekonomiska konsekvenser",
     "sec_effects": "Konsekvenser för brukarna, miljön och lokalsamhället",
     "sec_robustness": "Osäkerhet",
+    "sec_procurement": "Upphandling",
     "sec_basis": "Underlag",
     "sec_table": "Jämförelsetabell",
     "sec_map": "Karta",

@@ -218,6 +218,7 @@ def render_report(
     map_html: str | None = None,
     map_href: str | None = None,
     date: str | None = None,
+    procurement_html: str | None = None,
 ) -> str:
     """Render the decision report as one self-contained HTML page (no units).
 
@@ -234,6 +235,9 @@ def render_report(
         Link to a map file beside the report instead of embedding one.
     date : str, optional
         ISO date printed on the memo (default: today).
+    procurement_html : str, optional
+        The procurement section (:func:`maltid.faces.procurement.procurement_section`, an
+        autoescaped ``<section id="procurement">``), placed after Osäkerhet.
 
     Returns
     -------
@@ -241,6 +245,8 @@ def render_report(
         The HTML page.
     """
     check_lang(lang)
+    from markupsafe import Markup
+
     from maltid import __version__
 
     scenario = comparison.scenario
@@ -318,6 +324,7 @@ def render_report(
         "assumptions": report_tables.assumptions_table(comparison, lang),
         "not_served": report_tables.not_served_tables(comparison, lang),
         "map_html": map_html,
+        "procurement_html": Markup(procurement_html) if procurement_html else None,
         "map_href": map_href,
     }
     return _environment().get_template("report.html.j2").render(**context)
