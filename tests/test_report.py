@@ -280,6 +280,22 @@ def test_every_cost_parameter_has_a_plain_label() -> None:
     assert names - set(labels_en.PARAMETERS) == set()
 
 
+def test_raised_chilled_deliveries_are_explained(comparison: maltid.Comparison) -> None:
+    name = next(n for n, r in comparison.results.items() if r.kind == "central_chilled")
+    result = comparison.results[name]
+    plan = dataclasses.replace(
+        result.plan, chilled_deliveries_asked_per_week=1, chilled_deliveries_per_week=3
+    )
+    results = {**comparison.results, name: dataclasses.replace(result, plan=plan)}
+    page = report.render_report(dataclasses.replace(comparison, results=results), map_html="")
+    effects = visible_text(page[page.index('id="effects"') : page.index('id="robustness"')])
+    assert "bad om 1 leveranser per vecka; de har höjts till 3" in effects
+    plain = report.render_report(comparison, map_html="")
+    asked = result.plan.chilled_deliveries_asked_per_week
+    planned = result.plan.chilled_deliveries_per_week
+    assert ("har höjts till" in plain) == (asked != planned and asked > 0 and planned > 0)
+
+
 def test_procurement_section_placed_after_uncertainty(comparison: maltid.Comparison) -> None:
     section = '<section id="procurement"><h2>Upphandling</h2><p>takpris</p></section>'
     page = report.render_report(comparison, map_html="", procurement_html=section)

@@ -218,6 +218,10 @@ LABELS: Final[dict[str, str]] = {
         "the table belong to recipients who do not need the meal hot (a same-day meal not "
         "kept hot) or to chilled boxes, whose time counts the days until the meal is eaten."
     ),
+    "eff_deliveries_raised": (
+        "{model}: the scenario asked for {asked} deliveries a week; they were raised to "
+        "{planned} so that no box is eaten later than its shelf life allows ({days} days)."
+    ),
     "eff_chilled": "Chilled boxes are reheated at home; kitchen to plate is then several days.",
     "chart_alt": "Chart: {title}. The same figures are in the table above.",
     "chart_cost_per_meal": "Cost per meal (SEK)",

@@ -221,6 +221,10 @@ LABELS: Final[dict[str, str]] = {
         "(samma dags mat som inte hålls varm) eller kylda matlådor, där tiden räknas i "
         "dagar fram till måltiden."
     ),
+    "eff_deliveries_raised": (
+        "{model}: scenariot bad om {asked} leveranser per vecka; de har höjts till "
+        "{planned} så att ingen matlåda äts senare än hållbarheten tillåter ({days} dagar)."
+    ),
     "eff_chilled": ("Kylda matlådor värms hemma; tiden från kök till tallrik är då flera dagar."),
     "chart_alt": "Diagram: {title}. Samma siffror finns i tabellen ovan.",
     "chart_cost_per_meal": "Kostnad per måltid (kr)",

@@ -32,6 +32,7 @@ __all__ = [
     "conclusion_of",
     "conclusion_outcomes",
     "conclusion_paragraphs",
+    "delivery_notes",
     "holding_note",
     "kitchen_names",
     "proposal_paragraphs",
@@ -440,6 +441,28 @@ def holding_note(comparison: Comparison, lang: str) -> str | None:
     if limit is None:
         return None
     return t("eff_holding", lang, limit=format_number(float(limit), lang=lang))
+
+
+def delivery_notes(comparison: Comparison, lang: str) -> list[str]:
+    """Chilled deliveries raised so that the boxes keep: 'asked k, planned k' per week'."""
+    delivery = getattr(comparison.scenario, "delivery", None)
+    shelf = getattr(delivery, "chilled_shelf_life_days", None)
+    out = []
+    for name, result in comparison.results.items():
+        asked = int(getattr(result.plan, "chilled_deliveries_asked_per_week", 0) or 0)
+        planned = int(getattr(result.plan, "chilled_deliveries_per_week", 0) or 0)
+        if asked and planned and planned != asked:
+            out.append(
+                t(
+                    "eff_deliveries_raised",
+                    lang,
+                    model=title_of(comparison, name, lang),
+                    asked=asked,
+                    planned=planned,
+                    days=format_number(shelf, lang=lang) if shelf is not None else "–",
+                )
+            )
+    return out
 
 
 def siting_sentences(comparison: Comparison, report: Any, lang: str) -> list[str]:

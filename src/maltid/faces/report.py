@@ -315,6 +315,7 @@ def render_report(
         "siting": report_tables.siting_tables(comparison, lang),
         "effects": _transposed(comparison, _EFFECTS, lang, "maltid-effects"),
         "holding_note": memo.holding_note(comparison, lang),
+        "delivery_notes": memo.delivery_notes(comparison, lang),
         "charts": [
             c for c in (_chart(comparison, col, t(key, lang), lang) for col, key in _CHARTS) if c
         ],
