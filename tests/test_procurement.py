@@ -279,8 +279,11 @@ def test_procurement_section_is_escaped_html_with_procurement_words() -> None:
     assert "local_kitchens" not in sv  # no internal names in the Swedish document
     price = round(sheet.ceilings[0].ceiling_price_sek_per_meal)
     assert re.search(rf"{price}\u00a0kr per måltid", sv)
+    assert "negativt takpris" not in sv  # the camping's ceiling is positive
     en = procurement_section(c, "en", sheet=sheet)
     assert "Ceiling price" in en and "Follow-up" in en and "Funktionskrav" not in en
+    home = procurement_sheet(c, model="central_daily_hot", resolve=False)
+    assert "no local kitchen" in procurement_section(c, "en", sheet=home)
     # a hostile kitchen name is escaped
     hostile = c.scenario.with_value("kitchens.camping.name", "<script>x</script>")
     import dataclasses

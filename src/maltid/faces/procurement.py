@@ -165,6 +165,10 @@ _TEXT: dict[str, dict[str, str]] = {
             "mat."
         ),
         "no_ceiling": "Modellen har inget lokalt kök, så inget takpris beräknas.",
+        "negative": (
+            "Ett negativt takpris betyder att modellen blir dyrare än alternativet även om "
+            "måltiderna vore gratis."
+        ),
         "caption": "Funktionskrav med värden från planen, och uppföljning",
         "code": "Kod",
         "requirement": "Funktionskrav",
@@ -185,6 +189,10 @@ _TEXT: dict[str, dict[str, str]] = {
             "same people."
         ),
         "no_ceiling": "The model has no local kitchen, so no ceiling price is computed.",
+        "negative": (
+            "A negative ceiling price means the model is dearer than the alternative even "
+            "if the meals were free."
+        ),
         "caption": "Functional requirements with values from the plan, and follow-up",
         "code": "Code",
         "requirement": "Requirement",
@@ -335,6 +343,8 @@ def procurement_section(
     model = _model_name(comparison, sheet.model, lang)
     if sheet.ceilings and sheet.versus_model is not None:
         ceiling = t["ceiling"].format(versus=_model_name(comparison, sheet.versus_model, lang))
+        if any(c.ceiling_price_sek_per_meal < 0 for c in sheet.ceilings):
+            ceiling += " " + t["negative"]
     else:
         ceiling = t["no_ceiling"]
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
