@@ -159,3 +159,43 @@ def test_the_registered_model_reads_the_scenario() -> None:
     assert {o.outcome for o in plan.outcomes.values()} == {"served"}
     staff = next(k for k in plan.kitchens if k.kitchen_id == HOME_CARE_ID)
     assert staff.meals_fresh_per_week == 7 + 5 + 7  # every meal fresh
+
+
+def test_a_local_kitchen_whose_meals_home_care_carries_out() -> None:
+    """Issue 16 item 2, by hand: the camping kitchen cooks, home care takes the meals along
+    on lunch visits the recipients already get (every meal day), the pick-up shared."""
+    ks = [
+        kitchen("central", "central", 60.0, 15.0),
+        kitchen("camping", "local", 60.15, 15.0, delivery_mode="home_care"),
+    ]
+    rs = [
+        recipient("v1", 60.155, 15.0, 7, lunch_visits=7),
+        recipient("v2", 60.145, 15.01, 5, lunch_visits=5),
+        recipient("v3", 60.15, 15.02, 7, lunch_visits=3),  # not every day: central
+        recipient("town", 60.01, 15.0, 7),
+    ]
+    home_care = {"bases": [{"id": "hc", "lat": 60.15, "lon": 15.005}]}
+    sc, m = scenario(ks, rs, models=("local",), home_care=home_care)
+    ctx = models.make_context(sc, m, time_limit_s=10.0, solution_limit=30)
+    plan = models.solve_model(sc.model("local"), ctx)
+    assert dict(plan.assignment) == {
+        "v1": "camping",
+        "v2": "camping",
+        "v3": "central",
+        "town": "central",
+    }
+    lds = {ld.recipient_id: ld for ld in plan.local_deliveries}
+    assert set(lds) == {"v1", "v2"}
+    k = m.ids.index("camping")
+    for rid, days in (("v1", 7), ("v2", 5)):
+        j = m.ids.index(rid)
+        ld = lds[rid]
+        assert (ld.mode, ld.kitchen_id, ld.days) == ("home_care", "camping", days)
+        assert math.isclose(ld.kitchen_to_plate_s, m.time_s[k, j])
+        assert math.isclose(ld.staff_time_s, (m.time_s[k, j] + m.time_s[j, k]) / 2)
+        assert math.isclose(ld.one_way_distance_m, m.distance_m[k, j])
+    camping = next(kw for kw in plan.kitchens if kw.kitchen_id == "camping")
+    assert camping.meals_fresh_per_week == 12 and camping.delivery_mode == "home_care"
+    routed = {s for d in plan.days for r in d.plan.routes for s in r.stop_ids}
+    assert routed == {"v3", "town"}
+    assert {o.outcome for o in plan.outcomes.values()} == {"served"}

@@ -186,7 +186,8 @@ def _local_week(
             if mode != "car":
                 for r in mine:
                     i, j = fac_index[k.id], rec_index[r.id]
-                    local_deliveries.append(local_delivery(ctx, k, r, rch, i, j))
+                    ld = local_delivery(ctx, k, r, rch, i, j, share=len(mine))
+                    local_deliveries.append(ld)
                     local_meals[r.id] = (k.id, int(r.meals_per_week))
                 continue
             vis = central_hot_visits(mine, k.id, days_per_week=7, window_for=window_for)

@@ -55,6 +55,10 @@ def delivery_mode(kitchen: KitchenSpec) -> str:
     return "car" if kitchen.role == "central" else kitchen.delivery_mode
 
 
+def _meal_days(r: Recipient) -> int:
+    return sum(1 for m in meals_by_day(r.meals_per_week) if m > 0)
+
+
 def _local_speed_mps(ctx: ModelContext, mode: str) -> float:
     p = ctx.parameters
     if mode == "foot":
@@ -82,7 +86,10 @@ def reach(
     serve. Foot / bicycle: road distance <= ``delivery_radius_m`` and distance / speed
     <= the same limit. ``on_site``: road distance <= ``delivery_radius_m``. For
     recipients who do not want a hot meal (``hot_meal = False``: a same-day meal not kept
-    hot) the limit is ``max_same_day_holding_s`` instead.
+    hot) the limit is ``max_same_day_holding_s`` instead. ``home_care`` (home-care staff
+    carry the meals out on their lunch visits): travel time <= the limit, and only for
+    recipients with a lunch visit on every meal day (``home_care_lunch_visits_per_week``
+    >= their meal days); the others stay with the central kitchen.
     """
     delivery = ctx.scenario.delivery
     # per recipient: the hot-holding limit, or the same-day limit for hot_meal = false
@@ -91,6 +98,10 @@ def reach(
             float(delivery.max_hot_holding_s if r.hot_meal else delivery.max_same_day_holding_s)
             for r in recipients
         ]
+    )
+    # home_care kitchens: only for recipients with a lunch visit on every meal day
+    visited = np.asarray(
+        [r.home_care_lunch_visits_per_week >= _meal_days(r) for r in recipients], dtype=bool
     )
     nf, nc = len(kitchens), len(recipients)
     allowed = np.zeros((nf, nc), dtype=bool)
@@ -115,6 +126,9 @@ def reach(
         elif mode == "on_site":
             one_s[i] = 0.0
             allowed[i] = np.isfinite(dist) & (dist <= _radius_m(k))
+        elif mode == "home_care":
+            one_s[i] = t
+            allowed[i] = np.isfinite(t) & (t <= hold) & visited
         else:
             raise InputError(
                 f"kitchen {k.id!r}: delivery_mode={mode!r} (fix: car, foot, bicycle or on_site)"
@@ -230,6 +244,10 @@ def assignment_cost_sek(
             )
         elif mode in ("foot", "bicycle"):
             day = (2.0 * rch.one_way_s[i] + service_s) / 3600.0 * staff_h
+        elif mode == "home_care":
+            # estimate: a dedicated pick-up round trip at the home-care rate (the plan
+            # shares it over the kitchen's home-care recipients, local_delivery)
+            day = 2.0 * rch.one_way_s[i] / 3600.0 * float(p["home_care_cost_per_hour_sek"])
         else:
             day = np.zeros(nc)
         total = prod + day * float(delivery_days[i])
@@ -238,13 +256,38 @@ def assignment_cost_sek(
 
 
 def local_delivery(
-    ctx: ModelContext, kitchen: KitchenSpec, r: Recipient, rch: Reach, i: int, j: int
+    ctx: ModelContext,
+    kitchen: KitchenSpec,
+    r: Recipient,
+    rch: Reach,
+    i: int,
+    j: int,
+    *,
+    share: int = 1,
 ) -> LocalDelivery:
-    """A recipient's foot, bicycle or on-site delivery (m, s, days a week)."""
+    """A recipient's foot, bicycle, on-site or home-care delivery (m, s, days a week).
+
+    ``home_care``: the visit exists anyway; the extra staff time is the pick-up, the round
+    trip kitchen -> recipient -> kitchen shared over the ``share`` recipients the kitchen's
+    meals go to by home care (one pick-up carries them all); kitchen-to-plate = the drive.
+    """
     mode = kitchen.delivery_mode
-    days = sum(1 for m in meals_by_day(r.meals_per_week) if m > 0)
+    days = _meal_days(r)
     if mode == "on_site":
         return LocalDelivery(r.id, kitchen.id, mode, 0.0, 0.0, 0.0, days)
+    if mode == "home_care":
+        t = np.asarray(ctx.matrix.time_s)
+        there = float(t[ctx.row(kitchen.id), ctx.row(r.id)])
+        back = float(t[ctx.row(r.id), ctx.row(kitchen.id)])
+        return LocalDelivery(
+            recipient_id=r.id,
+            kitchen_id=kitchen.id,
+            mode=mode,
+            one_way_distance_m=float(rch.one_way_m[i, j]),
+            kitchen_to_plate_s=there,
+            staff_time_s=(there + back) / max(1, share),
+            days=days,
+        )
     service_s = float(ctx.scenario.fleet.service_s)
     one_s = float(rch.one_way_s[i, j])
     return LocalDelivery(
