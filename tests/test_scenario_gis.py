@@ -171,3 +171,25 @@ def test_missing_column_in_a_gis_file_lists_the_columns(tmp_path: Path) -> None:
         read_recipients(path)
     (p,) = info.value.problems
     assert "meals_per_week" in p.message and "ID" in p.message
+
+
+def test_lunch_visit_column_from_geopackage_and_shapefile(tmp_path: Path) -> None:
+    frame = _frame("EPSG:3006")
+    frame["home_care_lunch_visits_per_week"] = [7, None, 2, 0]  # None: empty = 0
+    gpkg = tmp_path / "hemtjanst.gpkg"
+    frame.to_file(gpkg, driver="GPKG")
+    got = {r.id: r.home_care_lunch_visits_per_week for r in read_recipients(gpkg)}
+    assert got == {"r1": 7, "r2": 0, "r3": 2, "r4": 0}
+    shp = tmp_path / "hemtjanst.shp"
+    with pytest.warns(RuntimeWarning, match="home_care_"):  # the 10-character cut
+        frame.to_file(shp)
+    got = {r.id: r.home_care_lunch_visits_per_week for r in read_recipients(shp)}
+    assert got == {"r1": 7, "r2": 0, "r3": 2, "r4": 0}
+    frame.loc[2, "home_care_lunch_visits_per_week"] = 9
+    bad = tmp_path / "bad.gpkg"
+    frame.to_file(bad, driver="GPKG")
+    with pytest.raises(ScenarioError) as info:
+        read_recipients(bad)
+    (problem,) = info.value.problems
+    assert problem.location == "feature 3, column home_care_lunch_visits_per_week"
+    assert "outside 0..7" in problem.message
