@@ -223,9 +223,11 @@ def test_with_value_reaches_home_care(tmp_path: Path) -> None:
 X_M = {"central": -5000.0, "hc": 0.0, "a": 300.0, "b": 600.0, "c": 900.0}
 
 
-def _line_matrix(sc: Scenario) -> TravelMatrix:
+def _line_matrix(sc: Scenario, **more_x_m: float) -> TravelMatrix:
+    """Travel along the one road (s, m); ``more_x_m``: positions of further points (m)."""
     ids = (*[k.id for k in sc.kitchens], *[r.id for r in sc.recipients], "hc")
-    x = np.asarray([X_M[i] for i in ids])
+    where = {**X_M, **more_x_m}
+    x = np.asarray([where[i] for i in ids])
     d = np.abs(x[:, None] - x[None, :])
     return TravelMatrix(ids, np.arange(len(ids)), d / SPEED_MPS, d)
 
@@ -295,3 +297,54 @@ def test_two_meals_a_day_are_eaten_the_day_they_are_cooked(tmp_path: Path) -> No
     # cook-chill lead and no keeping, so nothing is older than the day it was cooked
     assert o.max_kitchen_to_plate_min == 0.0
     assert o.fresh_meals_per_week == 26
+
+
+def test_home_care_carries_a_local_kitchens_meals_priced_by_hand(tmp_path: Path) -> None:
+    """Issue 16 item 2 (Ramsjö's test year): the camping kitchen cooks, home care takes
+    the meals along on the lunch visits a and c already get; b (no visit) gets hot meals
+    from the central kitchen 5.6 km down the road."""
+    data = _data(procurement=None, models=[{"kind": "local_kitchens"}])
+    data["kitchens"].append(
+        {
+            "id": "camping",
+            "name": "Campingköket",
+            "role": "local",
+            "lat": 60.0115,
+            "lon": 15.0,
+            "cost_per_meal_sek": 68.0,
+            "capacity_meals_per_day": 40,
+            "local_food_share": 0.8,
+            "delivery_mode": "home_care",
+        }
+    )
+    csv = CSV.replace("c,60.013,15.0,5,false,2", "c,60.013,15.0,5,false,5")
+    sc = load_scenario(_write(tmp_path, data, csv))
+    matrix = _line_matrix(sc, camping=450.0)
+    ctx = models.make_context(sc, matrix, time_limit_s=10.0, solution_limit=50)
+    plan = models.solve_model(sc.model("local_kitchens"), ctx)
+    assert dict(plan.assignment) == {"a": "camping", "b": "central", "c": "camping"}
+    o = costs.price_week(plan, sc)
+    # the pick-up: kitchen -> recipient -> kitchen, shared by the two home-care recipients
+    # a: 150 m each way at 10 m/s -> (15 + 15) / 2 = 15 s a day, 7 days
+    # c: 450 m each way -> (45 + 45) / 2 = 45 s a day, 5 days
+    staff_h = (15.0 * 7 + 45.0 * 5) / 3600.0
+    assert o.home_care_hours_per_week == pytest.approx(staff_h)
+    assert o.home_care_cost_sek_per_week == pytest.approx(staff_h * 400.0)  # [home_care] rate
+    assert o.local_delivery_cost_sek_per_week == 0.0
+    # b: one hot round a day, central -> b -> central = 11.2 km, 1120 s + 4 min service,
+    # paid the minimum 120 min (more than 1360 s + 10 min loading); one van a week
+    km = 7 * 11.2
+    driver = 7 * 2.0 * 380.0
+    production = 12 * 68.0 + 0.3 * 55.0 * 19 + 0.7 * 55.0 * 7
+    total = production + km * 2.5 + driver + 740.0 + staff_h * 400.0
+    assert o.vehicle_km_per_week == pytest.approx(km)
+    assert o.driver_cost_sek_per_week == pytest.approx(driver)
+    assert o.vehicle_fixed_cost_sek_per_week == 740.0 and o.vehicles_needed == 1
+    assert o.production_cost_sek_per_week == pytest.approx(production)
+    assert o.total_cost_sek_per_week == pytest.approx(total)
+    assert total == pytest.approx(7691.667, abs=1e-3)
+    # the camping's food: 35 % of 68 kr, 80 % of it bought locally
+    assert o.local_spend_sek_per_week == pytest.approx(12 * 68.0 * 0.35 * 0.8)
+    assert o.fresh_meals_per_week == 19 and o.recipient_visits_per_week == 19
+    # kitchen-to-plate is the drive: a 15 s, c 45 s from the camping, b 560 s from central
+    assert o.max_kitchen_to_plate_min == pytest.approx(560.0 / 60.0)
