@@ -294,13 +294,17 @@ def _recompute(
             hot_meals += d
         c = max(0, meals[rid] - hot_meals)
         if c:
-            cv = cold.get(rid) or [(0.0, 1)]
+            cv = cold.get(rid)
+            lead_r = lead
+            if not cv and hot_meals >= 7:  # a daily visit's second meal: eaten that day
+                cv, lead_r = hot_k2p.get(rid, []), 0.0
+            cv = cv or [(0.0, 1)]
             v = sum(d for _, d in cv)
             m = c / v
             for t, d in cv:
                 w_sum += m * d
-                w_t += m * d * (lead + t + max(0.0, (m - 1) / 2) * DAY_S)
-                t_max = max(t_max, lead + t + max(0, math.ceil(m) - 1) * DAY_S)
+                w_t += m * d * (lead_r + t + max(0.0, (m - 1) / 2) * DAY_S)
+                t_max = max(t_max, lead_r + t + max(0, math.ceil(m) - 1) * DAY_S)
     km_cost = km * p["cost_per_km_sek"]
     driver = hours * p["driver_cost_per_hour_sek"]
     assert scenario.fleet.fixed_cost_basis == "week"  # an owned fleet stands every day

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+    from maltid.analysis.procurement import ProcurementSheet
     from maltid.costs import WeeklyOutcome
     from maltid.models import SitingReport
     from maltid.network import RoadNetwork, Snapped, TravelMatrix
@@ -171,6 +172,10 @@ class Comparison:
         :data:`NOT_SERVED_COLUMNS` (``unserved.csv``); the table, report and map read it.
     conclusion : Conclusion or None
         The answer computed from the results.
+    procurement : ProcurementSheet or None
+        The procurement sheet of ``[procurement] model`` (default: the model the
+        conclusion points to): functional requirements from its plan and the ceiling
+        price per meal of each local kitchen (``maltid.analysis.procurement``).
     robustness : pandas.DataFrame or None
         Per model: the probability of being the cheapest serving everyone and the 10-90 %
         range of its total and (local models) of its extra cost, over futures drawn
@@ -193,3 +198,4 @@ class Comparison:
     not_served: pd.DataFrame | None = None
     conclusion: Conclusion | None = None
     robustness: pd.DataFrame | None = None
+    procurement: ProcurementSheet | None = None

@@ -38,6 +38,7 @@ from maltid.analysis import (
     solve_priced,
     versus_models,
 )
+from maltid.analysis.procurement import procurement_sheet
 from maltid.comparison import NOT_SERVED_COLUMNS, Comparison, ModelResult
 from maltid.errors import Problem, ScenarioError
 from maltid.models import make_context, meals_by_day
@@ -397,6 +398,7 @@ def compare(
     sensitivity: bool = True,
     robustness: bool = True,
     robustness_samples: int = 200,
+    procurement: bool = True,
     solution_limit: int | None = None,
 ) -> Comparison:
     """Solve and cost every delivery model of ``scenario``; the table is in SEK/week.
@@ -417,6 +419,9 @@ def compare(
         the sensitivity).
     robustness_samples : int
         Futures drawn for the robustness (Latin hypercube, seeded by the scenario).
+    procurement : bool
+        Build the procurement sheet of ``[procurement] model`` (requirements and the
+        ceiling price per meal of each local kitchen, checked by re-solving at it).
     solution_limit : int, optional
         Routing solution limit per solve (``None``: the routing default; a small number
         makes tests fast and machine-independent).
@@ -427,8 +432,8 @@ def compare(
         ``.table`` (one row per model, ``delta_*`` vs the baseline), ``.results[name]
         .plan`` (WeekPlan), ``.matrix``, ``.assumptions``, ``.break_even``,
         ``.sensitivity``, ``.difference_tornado``, ``.robustness``, ``.not_served``,
-        ``.conclusion`` and ``.notes`` (far-snapped points, unreachable pairs, who is
-        not served).
+        ``.conclusion``, ``.procurement`` and ``.notes`` (far-snapped points,
+        unreachable pairs, who is not served).
     """
     from maltid.costs import comparison_table
     from maltid.network import load_network
@@ -487,7 +492,7 @@ def compare(
         )
     served = results[local].outcome.recipients_served if local is not None else None
     central = cheapest_central(results, serving=served)
-    return Comparison(
+    comparison = Comparison(
         scenario=scenario,
         network=network,
         snapped=snapped,
@@ -511,6 +516,12 @@ def compare(
             break_even=be_frame,
         ),
     )
+    if not procurement:
+        return comparison
+    tick("procurement", 0, 1)
+    sheet = procurement_sheet(comparison, solution_limit=solution_limit)
+    tick("procurement", 1, 1)
+    return dataclasses.replace(comparison, procurement=sheet)
 
 
 def assumptions_table(scenario: Scenario, parameters: Mapping[str, float]) -> pd.DataFrame:

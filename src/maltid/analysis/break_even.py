@@ -14,6 +14,7 @@ from maltid.analysis.common import (
     Progress,
     _noop,
     break_even_kitchen,
+    cheapest_central,
     local_model_name,
     model_spec,
     price_plan,
@@ -40,6 +41,7 @@ __all__ = [
     "BREAK_EVEN_PARAMETERS",
     "BREAK_EVEN_REL_TOL",
     "break_even_table",
+    "home_care_break_even_rows",
 ]
 
 BREAK_EVEN_PARAMETERS = (
@@ -228,6 +230,7 @@ def break_even_table(
     if local is None or kitchen is None or not versus:
         note = "no local model or no local kitchen in the scenario: no break-even"
         empty = [{"parameter": n, "note": note} for n in names]
+        empty += home_care_break_even_rows(scenario, ctx, results)
         return pd.DataFrame(empty, columns=list(BREAK_EVEN_COLUMNS))
     local_spec = model_spec(scenario, local)
     village = tuple(
@@ -341,5 +344,83 @@ def break_even_table(
                     evaluations=evaluations,
                 )
             rows.append(row)
+    rows += home_care_break_even_rows(scenario, ctx, results)
     progress("break-even", total, total)
     return pd.DataFrame(rows, columns=list(BREAK_EVEN_COLUMNS))
+
+
+def home_care_break_even_rows(
+    scenario: Scenario, ctx: ModelContext, results: Mapping[str, ModelResult]
+) -> list[dict[str, Any]]:
+    """Break-even of the cooking minutes per meal (min/meal) of each home-care model.
+
+    The minutes at which ``home_care_cooking`` costs as much per week as the cheapest
+    central model serving as many people (one row per home-care model, parameter
+    ``home_care_cooking_min``). The central model does not depend on the cooking minutes,
+    so it is solved once (its total from ``results``); the home-care model is re-solved
+    and re-priced at each trial value: the minutes change the routed visits' service
+    time as well as the staff time priced.
+    """
+    rows: list[dict[str, Any]] = []
+    for res in results.values():
+        if res.kind != "home_care_cooking":
+            continue
+        other = cheapest_central(results, serving=res.outcome.recipients_served)
+        if other is None:
+            continue
+        spec = model_spec(scenario, res.name)
+        versus_total = float(results[other].outcome.total_cost_sek_per_week)
+        base = float(ctx.parameters["home_care_cooking_min_per_meal"])
+
+        def diff(x: float, spec: ModelSpec = spec, versus_total: float = versus_total) -> float:
+            params = {**ctx.parameters, "home_care_cooking_min_per_meal": float(x)}
+            c = make_context(
+                scenario,
+                ctx.matrix,
+                parameters=params,
+                time_limit_s=ctx.time_limit_s,
+                siting_time_limit_s=ctx.siting_time_limit_s,
+                solution_limit=ctx.solution_limit,
+                seed=ctx.seed,
+                routing_cache=ctx.routing_cache,
+            )
+            return float(price_plan(solve_model(spec, c), c).total_cost_sek_per_week) - versus_total
+
+        low, high = 0.0, 4.0 * max(base, 1.0)
+        tol = max(0.05, (high - low) * BREAK_EVEN_REL_TOL)
+        be = None
+        evaluations = 0
+        for a, b in [(low, base), (base, high)] if low < base < high else [(low, high)]:
+            be = bisect_break_even(diff, a, b, tol=tol, max_iter=40)
+            evaluations += len(be.history)
+            if be.bracketed:
+                break
+        assert be is not None
+        base_diff = float(res.outcome.total_cost_sek_per_week) - versus_total
+        rows.append(
+            {
+                "parameter": "home_care_cooking_min",
+                "kitchen": "home_care",
+                "local_model": res.name,
+                "versus_model": other,
+                "value": math.nan if be.value is None else float(be.value),
+                "unit": "min/meal",
+                "bracketed": bool(be.bracketed),
+                "low": low,
+                "high": high,
+                "base_value": base,
+                "base_difference_sek_per_week": base_diff,
+                "difference_at_low_sek_per_week": math.nan,
+                "difference_at_high_sek_per_week": math.nan,
+                "converged": bool(be.converged),
+                "iterations": int(be.iterations),
+                "evaluations": evaluations,
+                "note": ""
+                if be.bracketed
+                else (
+                    f"no sign change on [{low:g}, {high:g}] min/meal: {res.name} - {other} "
+                    f"= {base_diff:.0f} SEK/week at {base:g}"
+                ),
+            }
+        )
+    return rows

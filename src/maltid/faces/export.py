@@ -1,6 +1,7 @@
 """Write a comparison's result files into a folder, atomically and resumably.
 
 A scenario's output folder holds ``comparison.csv``, ``unserved.csv``, ``break_even.csv``,
+``procurement.csv`` (functional requirements and ceiling prices),
 ``routes.csv``, ``routes.geojson``, ``outputs.gpkg`` (routes, recipients counted per
 square, kitchens: for QGIS), ``comparison.json`` (the comparison as data, re-loadable
 without solving by :func:`load_comparison`), ``map.html``, ``report.html`` and, written
@@ -53,6 +54,7 @@ OUTPUT_FILES = (
     "comparison.csv",
     "unserved.csv",
     "break_even.csv",
+    "procurement.csv",
     "routes.csv",
     "routes.geojson",
     "outputs.gpkg",
@@ -125,7 +127,9 @@ def write_outputs(
     Each file is written atomically; ``manifest.json`` is written last, so its presence
     means the folder is complete.
     """
+    from maltid.analysis.procurement import procurement_sheet
     from maltid.faces.maps import render_map
+    from maltid.faces.procurement import procurement_section, write_procurement_csv
     from maltid.faces.report import render_report
     from maltid.faces.tables import routes_frame, routes_geojson, unserved_frame
 
@@ -143,6 +147,12 @@ def write_outputs(
         written["break_even.csv"] = atomic_write_csv(
             out_dir / "break_even.csv", comparison.break_even
         )
+    # Built by compare (ceilings re-solved there); a comparison built without it is
+    # re-priced here on its own plans, never re-solved.
+    sheet = comparison.procurement or procurement_sheet(comparison, resolve=False)
+    written["procurement.csv"] = write_procurement_csv(
+        comparison, out_dir / "procurement.csv", lang=lang, sheet=sheet
+    )
     written["routes.csv"] = atomic_write_csv(out_dir / "routes.csv", routes_frame(comparison))
     written["routes.geojson"] = atomic_write_text(
         out_dir / "routes.geojson", json.dumps(routes_geojson(comparison), ensure_ascii=False)
@@ -160,7 +170,13 @@ def write_outputs(
     # even when the planner asked for exact positions on map.html.
     report_map = map_html if not show_recipients else render_map(comparison, lang=lang)
     written["report.html"] = atomic_write_text(
-        out_dir / "report.html", render_report(comparison, lang=lang, map_html=report_map)
+        out_dir / "report.html",
+        render_report(
+            comparison,
+            lang=lang,
+            map_html=report_map,
+            procurement_html=procurement_section(comparison, lang, sheet=sheet),
+        ),
     )
     if digest is None:
         digest = inputs_digest(
@@ -459,5 +475,9 @@ def load_comparison(
         notes=tuple(data["notes"]),
         cheapest_central=data.get("cheapest_central"),
         conclusion=_conclusion(data.get("conclusion")),
-        **frames,
+        break_even=frames.get("break_even"),
+        sensitivity=frames.get("sensitivity"),
+        difference_tornado=frames.get("difference_tornado"),
+        not_served=frames.get("not_served"),
+        robustness=frames.get("robustness"),
     )
