@@ -547,65 +547,6 @@ def test_comparison_table_errors(week: WeekPlan) -> None:
 # ---- tornado and break-even ---------------------------------------------------------
 
 
-def test_tornado_on_linear_callback_gives_analytic_swings() -> None:
-    base = {"a": 10.0, "b": 100.0, "c": 2.0}
-    coef = {"a": 50.0, "b": -1.0, "c": 0.0}
-    base_total = 1000.0
-
-    def evaluate(name: str, value: float) -> float:
-        return base_total + coef[name] * (value - base[name])
-
-    df = costs.tornado(base_total, evaluate, base, names=["b", "a", "c"], rel_change=0.2)
-    # swing = |coef| * 2 * rel * value: a -> 200, b -> 40, c -> 0
-    assert df["parameter"].tolist() == ["a", "b", "c"]
-    assert df["swing_sek"].tolist() == pytest.approx([200.0, 40.0, 0.0])
-    a = df.iloc[0]
-    assert (a["low_value"], a["high_value"]) == pytest.approx((8.0, 12.0))
-    assert (a["total_low_sek"], a["total_high_sek"]) == pytest.approx((900.0, 1100.0))
-    assert set(df.columns) >= {
-        "parameter",
-        "base_value",
-        "low_value",
-        "high_value",
-        "total_low_sek",
-        "total_high_sek",
-        "swing_sek",
-    }
-    with pytest.raises(InputError, match="unknown parameter"):
-        costs.tornado(base_total, evaluate, base, names=["zzz"])
-
-
-def test_bisection_finds_root_of_linear_function_and_records_history() -> None:
-    calls: list[float] = []
-
-    def f(x: float) -> float:
-        calls.append(x)
-        return 3.0 * x - 4.5  # root 1.5
-
-    be = costs.bisect_break_even(f, 0.0, 10.0, tol=1e-9, max_iter=100)
-    assert be.bracketed and be.converged
-    assert be.value == pytest.approx(1.5, abs=1e-8)
-    assert be.iterations > 0
-    assert [x for x, _ in be.history] == calls  # every evaluation, once each
-    assert len(set(calls)) == len(calls)
-    assert all(y == pytest.approx(3.0 * x - 4.5) for x, y in be.history)
-
-
-def test_bisection_reports_not_bracketed_honestly() -> None:
-    be = costs.bisect_break_even(lambda x: x + 1.0, 0.0, 10.0, tol=1e-6, max_iter=50)
-    assert not be.bracketed and be.value is None and be.iterations == 0
-    assert be.history == ((0.0, 1.0), (10.0, 11.0))
-
-
-def test_bisection_stops_at_max_iter_unconverged() -> None:
-    be = costs.bisect_break_even(lambda x: x - 0.3, 0.0, 1.0, tol=1e-12, max_iter=3)
-    assert be.bracketed and not be.converged
-    assert be.value is not None and abs(be.value - 0.3) < 0.2
-
-
-# ---- the lines of issue 13 (each by hand) -----------------------------------------------
-
-
 def test_driver_paid_time_is_at_least_the_minimum() -> None:
     # a 60-min route with 10 min loading: 70 min, below a 120-min minimum -> 120 min
     assert costs.driver_paid_s(3600.0, loading_min=10.0, min_paid_min=120.0) == 7200.0

@@ -5,7 +5,8 @@ Nothing here solves or reads anything. The parameters come from the catalogue in
 :func:`default_parameters`, :func:`parameter_names`, :func:`parameters_table`).
 Every formula is documented in ``docs/cost-model.md``. Modules: :mod:`~maltid.costs.lines`
 (the pure pricing lines), :mod:`~maltid.costs.outcome` (a model's weekly outcome),
-:mod:`~maltid.costs.tables` (comparison table, tornado, break-even bisection).
+:mod:`~maltid.costs.tables` (the comparison table; the tornado and break-even search
+are in :mod:`maltid.analysis.search`).
 
 The route cost is the one formula of the routing objective,
 :func:`maltid.routing.route_cost_sek` (re-exported here), so the optimiser and the
@@ -22,7 +23,7 @@ from maltid.costs.lines import (
     vehicles_needed,
 )
 from maltid.costs.outcome import WeeklyOutcome, parameters_for, price_week, weekly_outcome
-from maltid.costs.tables import BreakEven, bisect_break_even, comparison_table, tornado
+from maltid.costs.tables import comparison_table
 from maltid.routing import route_cost_sek
 from maltid.scenario import (
     FLEET_PARAMETER_NAMES,
@@ -34,10 +35,8 @@ from maltid.scenario import (
 
 __all__ = [
     "FLEET_PARAMETER_NAMES",
-    "BreakEven",
     "CostParameter",
     "WeeklyOutcome",
-    "bisect_break_even",
     "central_production_cost_sek_per_week",
     "comparison_table",
     "default_parameters",
@@ -49,7 +48,6 @@ __all__ = [
     "price_week",
     "reheating_cost_sek_per_week",
     "route_cost_sek",
-    "tornado",
     "vehicles_needed",
     "weekly_outcome",
 ]
