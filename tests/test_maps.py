@@ -243,6 +243,7 @@ def test_not_served_recipients_drawn_as_counted_squares(comparison: maltid.Compa
     assert page.count('"className": "maltid-fallback"') == len(counts)
     for rid in village:
         assert rid not in page
+    assert "streckad ruta" in panel_html(page, "maltid-legend")
     kpi = panel_html(page, "maltid-kpi-panel")
     assert f"{len(village)} får mat via reservleverans" in kpi
     assert "för långt bort för att maten ska hållas varm" in kpi

@@ -181,16 +181,18 @@ _OUTCOMECOLOURS = {"fallback": "#b35806", "unserved": "#b2182b"}
 
 def draw_not_served(
     group: Any, comparison: Comparison, model: str, lang: str, bind: Any, *, cell_size_m: float
-) -> None:
+) -> int:
     """Squares counting who this model's own mode does not serve (fallback, unserved).
 
     Aggregated like every recipient layer (never a position); the tooltip gives the count.
+    Returns the number of squares drawn.
     """
     import folium
 
     frame = getattr(comparison, "not_served", None)
     if frame is None or not len(frame):
-        return
+        return 0
+    drawn = 0
     where = {str(r.id): (float(r.lat), float(r.lon)) for r in comparison.scenario.recipients}
     rows = frame[frame["model"] == model]
     for outcome, colour in _OUTCOMECOLOURS.items():
@@ -212,6 +214,8 @@ def draw_not_served(
                 class_name=f"maltid-{outcome}",
             ).add_to(group)
             bind(poly, None, t(f"not_served_{outcome}_cell", lang, n=cell["count"]))
+            drawn += 1
+    return drawn
 
 
 def draw_kitchens(

@@ -257,6 +257,7 @@ def render_map(
     not_served = _not_served_lines(comparison, lang)
     blocks: list[dict[str, Any]] = []
     model_layers: list[tuple[str, str]] = []
+    not_served_drawn = 0
     for index, (name, result) in enumerate(comparison.results.items()):
         plan = result.plan
         title = model_title(name, result.kind, lang)
@@ -314,7 +315,9 @@ def render_map(
                     popup,
                     f"{name_of(route.vehicle_id)}: {km} km, {minutes} min",
                 )
-        map_layers.draw_not_served(group, comparison, name, lang, bind, cell_size_m=cell_size_m)
+        not_served_drawn += map_layers.draw_not_served(
+            group, comparison, name, lang, bind, cell_size_m=cell_size_m
+        )
         map_layers.draw_kitchens(group, kitchens, plan, title, lang, bind)
         group.add_to(fmap)
         blocks.append(
@@ -338,6 +341,7 @@ def render_map(
             hidden,
             basemap is not None,
             _is_synthetic(scenario.name),
+            not_served_drawn > 0,
         )
     )
     map_name = fmap.get_name()
