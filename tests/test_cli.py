@@ -117,6 +117,7 @@ def test_report_rebuilds_from_saved_results(demo_dir: Path, tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert 'id="conclusion"' in page and "Sammanfattning" in page
+    assert 'id="procurement"' in page and "Funktionskrav" in page
     assert (folder / "map.html").is_file()
     assert (folder / "comparison.csv").read_bytes() == table  # nothing re-solved or rewritten
     missing = run("report", str(tmp_path / "nothing-here"))

@@ -380,18 +380,26 @@ def report(
     """
     _check_lang(lang)
     with _guard():
+        from maltid.analysis.procurement import procurement_sheet
         from maltid.faces.export import load_comparison
         from maltid.faces.maps import render_map, write_map
+        from maltid.faces.procurement import procurement_section
         from maltid.faces.report import write_report
 
         comparison = load_comparison(folder)
+        # re-priced on the saved plans (no solving): the ceilings are the formula's
+        sheet = procurement_sheet(comparison, resolve=False)
         map_path = write_map(
             comparison, folder / "map.html", lang=lang, show_recipients=show_recipients
         )
         # the report goes to decision makers: its embedded map always aggregates recipients
         report_map = render_map(comparison, lang=lang)
         report_path = write_report(
-            comparison, folder / "report.html", lang=lang, map_html=report_map
+            comparison,
+            folder / "report.html",
+            lang=lang,
+            map_html=report_map,
+            procurement_html=procurement_section(comparison, lang, sheet=sheet),
         )
         _print_table(comparison)
         sys.stdout.write(f"wrote {report_path} and {map_path}\n")

@@ -69,9 +69,11 @@ _COST_LINES = (
     "driver_cost_sek_per_week",
     "vehicle_fixed_cost_sek_per_week",
     "local_delivery_cost_sek_per_week",
-    "fallback_cost_sek_per_week",
+    "home_care_cost_sek_per_week",
     "reheating_cost_sek_per_week",
     "total_cost_sek_per_week",
+    # a part of the lines above (the fallback's km, hours, meals), not added to them
+    "fallback_cost_sek_per_week",
 )
 _EFFECTS = (
     "fresh_meals_per_week",

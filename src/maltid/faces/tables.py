@@ -271,14 +271,14 @@ def kitchens_gdf(comparison: Comparison) -> gpd.GeoDataFrame:
 def recipient_cells_gdf(comparison: Comparison, *, cell_size_m: float = 1000.0) -> gpd.GeoDataFrame:
     """Recipients counted per grid square (polygons, EPSG:4326), never their positions.
 
-    The squares of :func:`maltid.faces.maps.aggregate_recipients`: ``count`` recipients
+    The squares of :func:`maltid.faces.grid.aggregate_recipients`: ``count`` recipients
     in a square of ``size_m`` metres; squares with fewer than ``maps.MIN_CELL_COUNT`` are
     pooled into coarser ones or left out (their number is in ``attrs["hidden"]``).
     """
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    from maltid.faces.maps import aggregate_recipients
+    from maltid.faces.grid import aggregate_recipients
 
     rs = comparison.scenario.recipients
     cells, hidden = aggregate_recipients(
