@@ -118,7 +118,8 @@ def test_scenario_toml_contents(demo_dir: Path) -> None:
     with (demo_dir / "scenario.toml").open("rb") as fh:
         sc = tomllib.load(fh)
     assert sc["name"] == SCENARIO_NAME
-    assert "synthetic" in sc["name"].lower()
+    # the name a Swedish report shows says the municipality is made up (syntetisk, påhittad)
+    assert "syntetisk" in sc["name"].lower() and "påhittade" in sc["name"].lower()
     assert sc["seed"] == 1
     assert sc["network"]["osm"] == "demo.osm"  # relative paths
     assert sc["recipients"]["csv"] == "recipients.csv"
@@ -356,3 +357,19 @@ def test_demo_road_statistics_look_like_real_rural_networks(
         lo, hi = span(key)
         assert demo[key] > 0.0, key
         assert lo - 0.15 <= demo[key] <= hi + 0.15, f"{key}\n{report}"
+
+
+def test_villages_are_named_as_osm_places(demo_dir: Path) -> None:
+    """Each village centre carries ``place=village`` and its name, as real extracts do."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(demo_dir / "demo.osm").getroot()
+    places = {
+        tags["name"]: tags["place"]
+        for node in root.iter("node")
+        if "place" in (tags := {t.get("k"): t.get("v") for t in node.iter("tag")})
+    }
+    assert len(places) >= 6 and set(places.values()) == {"village"}
+    ways = {t.get("v") for w in root.iter("way") for t in w.iter("tag") if t.get("k") == "name"}
+    # every place name is a village the roads lead to ("<village>–<village>" roads, streets)
+    assert all(any(name in w for w in ways if w) for name in places)

@@ -152,6 +152,7 @@ def build_municipality(rng: random.Random, *, n_villages: int, n_recipients: int
     branch_villages = [(i, v) for i, v in enumerate(villages) if v.centre not in on_main]
     branches += [(ids, []) for ids in _village_links(net, rng, branch_villages)]
     _frame_lake_pois(net, villages[0])
+    _place_nodes(net, villages)
 
     side_names = [*names, "Kronans", "Bolagets", "Älvdalens", "Myrens", "Norr", "Sör", "Väster"]
     farm_nodes: list[int] = []
@@ -253,6 +254,18 @@ def _village_links(
         net.way(ids, road_tags("tertiary", f"{vil.name}–{best[2].name}", maxspeed="70"))
         links.append(ids)
     return links
+
+
+def _place_nodes(net: Net, villages: list[Village]) -> None:
+    """Each village's name on its centre node (``place=village``), as OpenStreetMap has it.
+
+    Only tags: no road changes. They let the map name the villages offline, as it names
+    the places of a real extract.
+    """
+    for village in villages:
+        tags = net.node_tags.setdefault(village.centre, {})
+        if "name" not in tags:
+            tags.update({"place": "village", "name": village.name, "note": SYNTHETIC_NOTE})
 
 
 def _frame_lake_pois(net: Net, village: Village) -> None:

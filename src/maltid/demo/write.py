@@ -36,7 +36,7 @@ __all__ = [
 logger = logging.getLogger("maltid")
 
 #: Scenario name written into ``scenario.toml``.
-SCENARIO_NAME = "Syntetiska kommunen (synthetic demo)"
+SCENARIO_NAME = "Syntetiska kommunen (påhittade data)"
 #: File names written by :func:`write_demo` (the scenario refers to the first two).
 DEMO_OSM_NAME = "demo.osm"
 RECIPIENTS_CSV_NAME = "recipients.csv"
