@@ -421,7 +421,8 @@ def compare(
         Futures drawn for the robustness (Latin hypercube, seeded by the scenario).
     procurement : bool
         Build the procurement sheet of ``[procurement] model`` (requirements and the
-        ceiling price per meal of each local kitchen, checked by re-solving at it).
+        ceiling price per meal of each local kitchen, re-priced on the solved plans;
+        :func:`maltid.analysis.procurement.procurement_sheet` re-solves at each ceiling).
     solution_limit : int, optional
         Routing solution limit per solve (``None``: the routing default; a small number
         makes tests fast and machine-independent).
@@ -519,7 +520,10 @@ def compare(
     if not procurement:
         return comparison
     tick("procurement", 0, 1)
-    sheet = procurement_sheet(comparison, solution_limit=solution_limit)
+    # Ceilings re-priced on the solved plans (no solving: a county has many kitchens and
+    # each re-solve of the mix is a whole siting search). Re-solving at the ceiling ties
+    # the totals (tests/test_procurement.py); `procurement_sheet(comparison)` does it.
+    sheet = procurement_sheet(comparison, resolve=False)
     tick("procurement", 1, 1)
     return dataclasses.replace(comparison, procurement=sheet)
 

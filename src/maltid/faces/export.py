@@ -147,8 +147,8 @@ def write_outputs(
         written["break_even.csv"] = atomic_write_csv(
             out_dir / "break_even.csv", comparison.break_even
         )
-    # Built by compare (ceilings re-solved there); a comparison built without it is
-    # re-priced here on its own plans, never re-solved.
+    # Built by compare; a comparison built without it is re-priced here on its own
+    # plans, never re-solved.
     sheet = comparison.procurement or procurement_sheet(comparison, resolve=False)
     written["procurement.csv"] = write_procurement_csv(
         comparison, out_dir / "procurement.csv", lang=lang, sheet=sheet
