@@ -515,8 +515,8 @@ def test_extra_columns_dropped_and_personnummer_warned(
         "hot_meal",
         "window_start_s",
         "window_end_s",
-            "home_care_lunch_visits_per_week",
-}
+        "home_care_lunch_visits_per_week",
+    }
 
 
 def test_personnummer_as_id_is_warned(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
