@@ -635,7 +635,15 @@ def assemble_plan(
     }
     objective = sum(r.cost_sek for r in routes) + problem.drop_penalty_sek * len(dropped)
     if dropped:
-        logger.warning("routing: %d stop(s) dropped by the solver", len(dropped))
+        # Not a warning: a sized fleet's first guess drops stops on purpose, and the
+        # model that called (which knows its name and day) reports who ends up where.
+        logger.info(
+            "routing (%s, %d stops, %d vehicles): %d stop(s) left out by the solver",
+            ", ".join(sorted(set(problem.depot_ids.values()))),
+            len(problem.stops),
+            len(problem.vehicles),
+            len(dropped),
+        )
     return RoutingPlan(
         routes=tuple(routes),
         unserved=(*unserved, *dropped),
