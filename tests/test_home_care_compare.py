@@ -50,3 +50,13 @@ def test_home_care_groceries_ceiling_ties_when_re_solved() -> None:
     else:  # dearer than the central option even with free groceries: re-priced only
         assert not ceiling.resolved
         assert "dearer than the alternative even" in procurement_section(c, "en", sheet=sheet)
+
+
+def test_map_marks_the_home_care_bases_in_the_home_care_layer() -> None:
+    from maltid.faces.maps import render_map
+
+    with_bases = render_map(town_comparison(home_care=True), lang="sv")
+    assert "maltid-home-care-base" in with_bases
+    assert "hemtjänstens utgångspunkt" in with_bases
+    without = render_map(town_comparison(home_care=False), lang="sv")
+    assert "maltid-home-care-base" not in without

@@ -47,6 +47,7 @@ LABELS: Final[dict[str, str]] = {
     "role": "Role",
     "role_central": "central kitchen",
     "role_local": "local kitchen",
+    "home_care_base": "home-care base",
     "status": "Status",
     "open": "used",
     "closed": "not used",

@@ -50,6 +50,7 @@ LABELS: Final[dict[str, str]] = {
     "role": "Roll",
     "role_central": "centralkök",
     "role_local": "lokalt kök",
+    "home_care_base": "hemtjänstens utgångspunkt",
     "status": "Status",
     "open": "används",
     "closed": "används inte",

@@ -22,6 +22,7 @@ __all__ = [
     "COLOURS",
     "basemap",
     "draw_basemap",
+    "draw_home_care_bases",
     "draw_kitchens",
     "draw_not_served",
     "layer_name",
@@ -275,6 +276,32 @@ def draw_kitchens(
             rows.append((t("local_deliveries", lang), format_number(walks[kid], lang=lang)))
         popup = str(parts().kitchen_popup(k.name, k.id, title, rows))
         bind(marker, popup, f"{layer_name(k.name)} – {layer_name(status)}")
+
+
+def draw_home_care_bases(
+    group: Any, comparison: Comparison, plan: Any, title: str, lang: str, bind: Any
+) -> None:
+    """Square markers for the home-care bases a model's crews start from (degrees)."""
+    import folium
+
+    home_care = comparison.scenario.home_care
+    if home_care is None or not any(d.crew == "home_care" for d in plan.days):
+        return
+    for base in home_care.bases:
+        marker = folium.RegularPolygonMarker(
+            [float(base.lat), float(base.lon)],
+            number_of_sides=4,
+            radius=8,
+            color="#222222",
+            weight=2,
+            fill=True,
+            fill_color=COLOURS["local_open"],
+            fill_opacity=0.95,
+            class_name="maltid-home-care-base",
+        ).add_to(group)
+        rows = [(t("role", lang), t("home_care_base", lang))]
+        popup = str(parts().kitchen_popup(base.name, base.id, title, rows))
+        bind(marker, popup, f"{layer_name(base.name)} – {layer_name(t('home_care_base', lang))}")
 
 
 _MODES = frozenset({"mode_car", "mode_foot", "mode_bicycle", "mode_on_site"})

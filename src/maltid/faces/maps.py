@@ -319,6 +319,7 @@ def render_map(
             group, comparison, name, lang, bind, cell_size_m=cell_size_m
         )
         map_layers.draw_kitchens(group, kitchens, plan, title, lang, bind)
+        map_layers.draw_home_care_bases(group, comparison, plan, title, lang, bind)
         group.add_to(fmap)
         blocks.append(
             {
