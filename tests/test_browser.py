@@ -230,6 +230,9 @@ def test_hostile_names_stay_text(chromium: Any, hostile: tuple[Path, Path, Any])
     assert js_errors(chromium) == []
     _open(chromium, report_path)
     frame = chromium.find_element(By.CSS_SELECTOR, "iframe.map")
+    # as a reader scrolls to it: Chromium throttles the scripts of an off-screen
+    # cross-origin (sandboxed) frame, so the map may not finish building out of view
+    chromium.execute_script("arguments[0].scrollIntoView();", frame)
     chromium.switch_to.frame(frame)
     try:
         wait_for(chromium, "return document.querySelector('#maltid-legend') !== null")

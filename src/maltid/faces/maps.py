@@ -373,7 +373,23 @@ def render_map(
     if bounds:
         lats = [b[0] for b in bounds]
         lons = [b[1] for b in bounds]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(10, 10))
+        # Fit the view only once the map has a size: in a report's <iframe srcdoc> the
+        # scripts may run before the frame is laid out, and Leaflet's fitBounds on a
+        # 0 x 0 map throws (NaN centre), which stopped the legend and panels from being
+        # built. Until the frame has a size (checked again every 0.1 s, at most 10 s) the
+        # view is centred on the bounds.
+        box = map_assets.js([[min(lats), min(lons)], [max(lats), max(lons)]])
+        centre = map_assets.js([(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2])
+        js.insert(
+            0,
+            "(function(){var b=" + box + ";"
+            f"function fit(){{{map_name}.invalidateSize(false);var s={map_name}.getSize();"
+            f"if(s.x>0&&s.y>0){{{map_name}.fitBounds(b,{{padding:[10,10]}});return true;}}"
+            "return false;}"
+            f"if(!fit()){{{map_name}.setView({centre},9);var n=0;"
+            "(function again(){if(!fit()&&++n<100){setTimeout(again,100);}})();}"
+            "})();",
+        )
     script = MacroElement()
     script._template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
     script.js = "\n".join(js)  # type: ignore[attr-defined]
