@@ -169,39 +169,31 @@ def check_network_reach(
     problems: list[Problem] = []
     warnings: list[Problem] = []
     far: dict[str, float] = {}
-    for n, k in enumerate(scenario.kitchens):
-        d = dist[str(k.id)]
+    # kitchens and home-care bases: nothing can leave a point that far from any road
+    bases = scenario.home_care.bases if scenario.home_care is not None else ()
+    origins = [
+        (f'kitchens[{n}] (kitchen "{k.id}")', k.id, f"kitchen {k.id} ({k.name})", "vehicle")
+        for n, k in enumerate(scenario.kitchens)
+    ] + [
+        (f'home_care.bases[{n}] (base "{b.id}")', b.id, f"home-care base {b.id} ({b.name})", "crew")
+        for n, b in enumerate(bases)
+    ]
+    for location, pid, what, who in origins:
+        d = dist[str(pid)]
         if d > warn_m:
-            far[str(k.id)] = d
+            far[str(pid)] = d
             problems.append(
                 Problem(
                     file=file,
-                    location=f'kitchens[{n}] (kitchen "{k.id}")',
+                    location=location,
                     message=(
-                        f"kitchen {k.id} ({k.name}) is {d:,.0f} m from the nearest drivable "
-                        f"road, more than network.snap_warn_m = {warn_m:,.0f} m: no vehicle "
-                        "can leave it"
+                        f"{what} is {d:,.0f} m from the nearest drivable road, more than "
+                        f"network.snap_warn_m = {warn_m:,.0f} m: no {who} can leave it"
                     ),
                     fix=(
                         "check its lat/lon (swapped? another CRS?), or extend the road "
                         "network to cover it"
                     ),
-                )
-            )
-    for n, b in enumerate(scenario.home_care.bases if scenario.home_care is not None else ()):
-        d = dist[str(b.id)]
-        if d > warn_m:
-            far[str(b.id)] = d
-            problems.append(
-                Problem(
-                    file=file,
-                    location=f'home_care.bases[{n}] (base "{b.id}")',
-                    message=(
-                        f"home-care base {b.id} ({b.name}) is {d:,.0f} m from the nearest "
-                        f"drivable road, more than network.snap_warn_m = {warn_m:,.0f} m: no "
-                        "crew can leave it"
-                    ),
-                    fix="check its lat/lon (swapped? another CRS?)",
                 )
             )
     for r in scenario.recipients:
