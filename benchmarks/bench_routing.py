@@ -3,8 +3,9 @@
 Three solvers per instance, one after the other in the same process, each with the same
 wall-clock time limit:
 
-* ``m-pyvrp``: maltid's routing core with its default backend (PyVRP,
-  ``solve(problem, PyVrpParams(deterministic=False))``);
+* ``m-pyvrp``: maltid's routing core with its default backend (``AutoParams``, whose
+  rule sends these days -- no hot stop, or every stop hot -- to PyVRP:
+  ``solve(problem, AutoParams(pyvrp=PyVrpParams(deterministic=False), ...))``);
 * ``m-ortools``: maltid's routing core with the OR-Tools backend
   (``solve(problem, OrToolsParams(deterministic=False))``);
 * ``ref-pyvrp``: PyVRP 0.14 called directly on the instance (the reference peer).
@@ -44,7 +45,8 @@ Usage::
 With ``--jobs N`` instances run in N processes; each solver then has one core.
 Last two lines: ``ortools_mean_gap_pct=<z>`` and then
 ``mean_gap_pct=<x> pyvrp_mean_gap_pct=<y>`` where x is maltid's default backend
-(PyVRP) and y the reference PyVRP. The load average is printed at the start and the end.
+(``AutoParams``; PyVRP on these instances) and y the reference PyVRP. The load average
+is printed at the start and the end.
 """
 
 from __future__ import annotations
@@ -63,7 +65,16 @@ from typing import Any
 
 import numpy as np
 
-from maltid.routing import OrToolsParams, PyVrpParams, RoutingProblem, Stop, Vehicle, solve
+from maltid.routing import (
+    AutoParams,
+    OrToolsParams,
+    PyVrpParams,
+    RoutingProblem,
+    Stop,
+    Vehicle,
+    backend_for,
+    solve,
+)
 
 CLASSES = ("C1", "C2", "R1", "R2", "RC1", "RC2")
 
@@ -219,11 +230,15 @@ def _run_maltid(
     hot_holding: float | None,
 ) -> dict:
     problem = to_routing_problem(inst, hot_holding)
-    params: OrToolsParams | PyVrpParams
+    # the default backend's rule on these days (none hot, or all hot): PyVRP
+    assert backend == "ortools" or backend_for(problem) == "pyvrp"
+    params: AutoParams | OrToolsParams
+    ortools = OrToolsParams(time_limit_s=time_limit_s, seed=seed, deterministic=False, **opts)
     if backend == "ortools":
-        params = OrToolsParams(time_limit_s=time_limit_s, seed=seed, deterministic=False, **opts)
-    else:
-        params = PyVrpParams(time_limit_s=time_limit_s, seed=seed, deterministic=False)
+        params = ortools
+    else:  # the default backend, with the same wall-clock stop for either of its solvers
+        pyvrp = PyVrpParams(time_limit_s=time_limit_s, seed=seed, deterministic=False)
+        params = AutoParams(pyvrp=pyvrp, ortools=ortools)
     t0 = time.perf_counter()
     plan = solve(problem, params)
     elapsed = time.perf_counter() - t0
@@ -248,7 +263,7 @@ def run_ortools(
 
 
 def run_maltid_pyvrp(inst: Instance, time_limit_s: float, seed: int, hot: float | None) -> dict:
-    """maltid's default backend (PyVRP), wall-clock stop."""
+    """maltid's default backend (AutoParams; PyVRP on these instances), wall-clock stop."""
     return _run_maltid(inst, time_limit_s, seed, {}, "pyvrp", hot)
 
 
@@ -299,7 +314,7 @@ def run_pyvrp(inst: Instance, time_limit_s: float, seed: int) -> dict:
 
 #: Solvers of the benchmark: key, column label, meaning.
 SOLVERS = (
-    ("maltid_pyvrp", "m-pyvrp", "maltid routing, default backend (PyVrpParams)"),
+    ("maltid_pyvrp", "m-pyvrp", "maltid routing, default backend (AutoParams -> PyVRP)"),
     ("ortools", "m-ortools", "maltid routing, OR-Tools backend (OrToolsParams)"),
     ("pyvrp", "ref-pyvrp", "PyVRP 0.14 called directly (reference peer)"),
 )

@@ -760,3 +760,24 @@ def test_csv_roundtrip_any_dialect(
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         rec = read_recipients(path)
     assert [(r.lat, r.lon, r.meals_per_week, r.hot_meal) for r in rec] == rows
+
+
+@pytest.mark.parametrize(
+    ("solver", "fix"),
+    [
+        ('backend = "pyvrp"\nsolution_limit = 500', "iteration_limit = 500"),
+        ('backend = "ortools"\niteration_limit = 900', "solution_limit = 900"),
+    ],
+)
+def test_a_limit_of_the_other_backend_is_refused_with_the_fix(
+    tmp_path: Path, solver: str, fix: str
+) -> None:
+    path = write_scenario(tmp_path, ISSUE_TOML + "\n[solver]\n" + solver + "\n")
+    p = only(problems_of(path), "solver")
+    assert fix in p.fix
+
+
+def test_solver_defaults_auto_backend_one_worker(tmp_path: Path) -> None:
+    s = load_scenario(write_scenario(tmp_path))
+    assert (s.solver.backend, s.solver.workers) == ("auto", 1)
+    assert s.solver.solution_limit is None and s.solver.iteration_limit is None

@@ -136,7 +136,10 @@ def test_scenario_toml_contents(demo_dir: Path) -> None:
     assert sc["delivery"]["lunch_window"] == ["11:00", "13:30"]
     assert sc["delivery"]["max_hot_holding_min"] == 90
     assert sc["solver"]["time_limit_s"] == 60 and sc["solver"]["solution_limit"] == 200
-    assert sc["solver"]["backend"] == "ortools"
+    # the default backend ("auto") and fleets sized by the plan: no vehicle caps
+    assert "backend" not in sc["solver"]
+    assert "vehicles_per_kitchen" not in sc["fleet"]
+    assert all("vehicles" not in k for k in sc["kitchens"])
     assert [m["kind"] for m in sc["models"]] == [
         "central_daily_hot",
         "central_chilled",

@@ -237,8 +237,8 @@ def test_big_day_is_split_into_sectors_with_their_share_of_vehicles() -> None:
     # 14 stops, at most 5 per solve: 3 sectors, each with >= 1 of the 4 vans
     solves = [k for k in split_ctx.routing_cache if k[0] == "central"]
     assert len(solves) == 3
-    assert sorted(len(k[3]) for k in solves) == sorted(len(g) for g in _sectors_of(sc, 3))
-    assert sum(len(k[4]) for k in solves) == 4
+    assert sorted(len(k[2]) for k in solves) == sorted(len(g) for g in _sectors_of(sc, 3))
+    assert sum(len(k[3]) for k in solves) == 4
     assert len({r.vehicle_id for r in routes}) == len(routes)  # no van used twice
     assert sorted(s for r in routes for s in r.stop_ids) == sorted(r.id for r in sc.recipients)
     # a sector split never beats the whole day solved at once by more than noise

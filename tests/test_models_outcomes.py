@@ -250,7 +250,7 @@ def test_big_sized_day_in_sectors_loses_nobody() -> None:
     assert plan.unserved == ()
     assert sorted(plan.served_ids) == sorted(r.id for r in sc.recipients)
     solves = [k for k in ctx.routing_cache if k[0] == "central"]
-    assert all(len(k[3]) <= 6 for k in solves)  # every solve within the bound
+    assert all(len(k[2]) <= 6 for k in solves)  # every solve within the bound (k[2]: stops)
     assert len({r.vehicle_id for r in plan.routes}) == len(plan.routes)
 
 

@@ -8,6 +8,7 @@ recipients here are synthetic. Travel times are whole seconds so that the solver
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -17,6 +18,7 @@ import pytest
 
 from maltid.errors import RoutingInputError
 from maltid.routing import (
+    AutoParams,
     OrToolsParams,
     PyVrpParams,
     RoutingPlan,
@@ -25,6 +27,7 @@ from maltid.routing import (
     Stop,
     Unserved,
     Vehicle,
+    backend_for,
     params_for_backend,
     solve,
 )
@@ -143,20 +146,42 @@ def test_older_keyword_form_is_the_ortools_backend() -> None:
     check_plan(p, old)
 
 
-def test_default_backend_is_pyvrp() -> None:
-    p = random_problem(2)
-    plan = solve(p)
-    assert plan == solve(p, PyVrpParams())
-    check_plan(p, plan)
+def test_default_backend_sends_each_day_to_its_exact_model() -> None:
+    """``solve(p)`` = ``AutoParams()``: a day mixing hot stops under a limit with other
+    stops goes to OR-Tools, every other day (all hot, none hot, no limit) to PyVRP."""
+    mixed = random_problem(2)
+    assert 0 < sum(s.hot for s in mixed.stops) < len(mixed.stops)
+    assert backend_for(mixed) == "ortools"
+    plan = solve(mixed)
+    assert plan == solve(mixed, OrToolsParams())
+    check_plan(mixed, plan)
+    hot = all_hot(mixed)
+    none_hot = dataclasses.replace(
+        mixed, stops=tuple(dataclasses.replace(s, hot=False) for s in mixed.stops)
+    )
+    no_limit = dataclasses.replace(mixed, max_hot_holding_s=None)
+    for p in (hot, none_hot, no_limit):
+        assert backend_for(p) == "pyvrp"
+        plan = solve(p)
+        assert plan == solve(p, PyVrpParams())
+        check_plan(p, plan)
+    custom = AutoParams(pyvrp=PyVrpParams(seed=3, max_iterations=50))
+    assert solve(hot, custom) == solve(hot, PyVrpParams(seed=3, max_iterations=50))
+    with pytest.raises(RoutingInputError, match="pyvrp"):
+        AutoParams(pyvrp=OrToolsParams())  # type: ignore[arg-type]
 
 
 def test_params_for_backend_maps_the_scenario_solver_table() -> None:
     pv = params_for_backend("pyvrp", time_limit_s=30.0, seed=4, iteration_limit=900)
     assert pv == PyVrpParams(time_limit_s=30.0, seed=4, max_iterations=900)
-    ot = params_for_backend("ortools", time_limit_s=30.0, seed=4, iteration_limit=None)
-    assert ot == OrToolsParams(time_limit_s=30.0, seed=4, solution_limit=None)
-    with pytest.raises(RoutingInputError, match=r"backend.*pyvrp, ortools"):
-        params_for_backend("gurobi", time_limit_s=30.0, seed=4, iteration_limit=None)
+    ot = params_for_backend("ortools", time_limit_s=30.0, seed=4, solution_limit=250)
+    assert ot == OrToolsParams(time_limit_s=30.0, seed=4, solution_limit=250)
+    auto = params_for_backend(
+        "auto", time_limit_s=30.0, seed=4, solution_limit=250, iteration_limit=900
+    )
+    assert auto == AutoParams(pyvrp=pv, ortools=ot)
+    with pytest.raises(RoutingInputError, match=r"backend.*auto, pyvrp, ortools"):
+        params_for_backend("gurobi", time_limit_s=30.0, seed=4)
 
 
 @BACKENDS

@@ -416,8 +416,9 @@ def compare(
         ceiling price per meal of each local kitchen, re-priced on the solved plans;
         :func:`maltid.analysis.procurement.procurement_sheet` re-solves at each ceiling).
     solution_limit : int, optional
-        Routing solution limit per solve (``None``: the routing default; a small number
-        makes tests fast and machine-independent).
+        Caps the search of every routing solve (OR-Tools search solutions and PyVRP
+        iterations; ``None``: the scenario's ``[solver]`` limits; a small number makes
+        tests fast).
 
     Returns
     -------
@@ -442,7 +443,9 @@ def compare(
         raise ScenarioError(reach.problems)
     notes = _snap_notes(scenario, snapped, matrix)
 
-    ctx = make_context(scenario, matrix, solution_limit=solution_limit)
+    ctx = make_context(
+        scenario, matrix, solution_limit=solution_limit, iteration_limit=solution_limit
+    )
     specs = list(scenario.models)
     solved: dict[str, ModelResult] = {}
     for n, spec in enumerate(specs):

@@ -256,6 +256,8 @@ def break_even_table(
                 time_limit_s=ctx.time_limit_s,
                 siting_time_limit_s=ctx.siting_time_limit_s,
                 solution_limit=ctx.solution_limit,
+                iteration_limit=ctx.iteration_limit,
+                workers=ctx.workers,
                 seed=ctx.seed,
                 routing_cache=ctx.routing_cache,
             )
@@ -381,6 +383,8 @@ def home_care_break_even_rows(
                 time_limit_s=ctx.time_limit_s,
                 siting_time_limit_s=ctx.siting_time_limit_s,
                 solution_limit=ctx.solution_limit,
+                iteration_limit=ctx.iteration_limit,
+                workers=ctx.workers,
                 seed=ctx.seed,
                 routing_cache=ctx.routing_cache,
             )

@@ -274,8 +274,9 @@ def ceiling_prices(
         Re-solve the model at each ceiling and correct it until the totals tie within
         ``tolerance_sek`` (default); False: from the solved plan only (re-pricing).
     solution_limit : int, optional
-        Routing solutions per re-solve (default: the scenario's; pass the comparison's
-        own limit so the re-solve reproduces its plans).
+        Caps each re-solve's search (OR-Tools solutions and PyVRP iterations; default:
+        the scenario's limits; pass the comparison's own cap so the re-solve reproduces
+        its plans).
     max_rounds : int
         Re-solves per kitchen at most.
     tolerance_sek : float
@@ -318,7 +319,11 @@ def ceiling_prices(
                 break
             sc = _with_prices(comparison.scenario, {k: base[k] + delta for k in ids})
             ctx = make_context(
-                sc, comparison.matrix, solution_limit=solution_limit, routing_cache=cache
+                sc,
+                comparison.matrix,
+                solution_limit=solution_limit,
+                iteration_limit=solution_limit,
+                routing_cache=cache,
             )
             cache = ctx.routing_cache  # shared by every re-solve of this call
             plan = solve_model(spec, ctx)

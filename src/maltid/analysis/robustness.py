@@ -9,10 +9,11 @@ given per parameter) prices every model in every drawn future:
 * the vehicle rates (:data:`maltid.analysis.sensitivity.VEHICLE_RATES`) steer the routes:
   each model is RE-SOLVED at up to ``max_solves`` corners of their box (the mixed ones
   first: cheap km and dear hours, and the reverse), as a quick search
-  (:data:`CORNER_SOLUTION_LIMIT` routing solutions, :data:`CORNER_MIX_EVALUATIONS` kitchen
-  sets for ``optimised_mix``), and in every future the cheapest of its known plans counts
-  (each stays feasible, and the optimiser would do at least as well). The number of
-  solves is bounded by ``max_solves`` per model, whatever the number of samples.
+  (:data:`CORNER_SOLUTION_LIMIT` OR-Tools solutions or PyVRP iterations,
+  :data:`CORNER_MIX_EVALUATIONS` kitchen sets for ``optimised_mix``), and in every future
+  the cheapest of its known plans counts (each stays feasible, and the optimiser would do
+  at least as well). The number of solves is bounded by ``max_solves`` per model,
+  whatever the number of samples.
 
 The result (``Comparison.robustness``) has one row per model: the probability that it is
 the cheapest of the models that serve everyone, its total's 10/50/90 % quantiles, and for
@@ -172,6 +173,7 @@ def robustness_table(
     corners = _corners(box, max_solves)
     quick = ctx.with_solver(
         solution_limit=min(ctx.solution_limit or CORNER_SOLUTION_LIMIT, CORNER_SOLUTION_LIMIT),
+        iteration_limit=min(ctx.iteration_limit or CORNER_SOLUTION_LIMIT, CORNER_SOLUTION_LIMIT),
         mix_max_evaluations=min(
             ctx.solver.mix_max_evaluations or CORNER_MIX_EVALUATIONS, CORNER_MIX_EVALUATIONS
         ),

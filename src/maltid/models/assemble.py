@@ -39,6 +39,7 @@ from maltid.models.boxes import (
 )
 from maltid.models.context import ModelContext
 from maltid.models.dispatch import SHORT_OF_VANS, merge_plans, route_kitchen_day, vehicle_cap
+from maltid.models.parallel import prefetch
 from maltid.models.visits import Visit, WindowFor, day_label
 from maltid.results import DayPlan, KitchenWeek, LocalDelivery, RecipientOutcome, WeekPlan
 from maltid.routing import RoutingPlan
@@ -161,6 +162,20 @@ def _route_week(
         if content:
             groups.setdefault(content, []).append(d)
     out = _Routed([], {k: 0.0 for k in roles}, {k: 0.0 for k in roles}, {})
+    if ctx.workers > 1:
+        # route the distinct kitchen-days in parallel into the memo; the loop below
+        # then finds every solve there (the same plans as serially)
+        jobs = [
+            (kid, visits)
+            for content in groups
+            for kid, visits in content
+            if _reuse(earlier or [], kid, visits) is None
+        ]
+
+        def run(c: ModelContext, job: tuple[str, tuple[Visit, ...]]) -> object:
+            return route(c, job[0], job[1], roles[job[0]])
+
+        prefetch(ctx, jobs, run, size=lambda job: len(job[1]))
     for content, days in sorted(groups.items(), key=lambda kv: kv[1][0]):
         plans: list[RoutingPlan] = []
         chilled_map: dict[str, int] = {}

@@ -79,8 +79,18 @@ class ModelContext:
 
     @property
     def solution_limit(self) -> int | None:
-        """Routing solution limit (``None``: the routing module's size-based default)."""
+        """OR-Tools search solutions per solve (``None``: the size-based default)."""
         return self.solver.solution_limit
+
+    @property
+    def iteration_limit(self) -> int | None:
+        """PyVRP iterations per solve (``None``: the size-based default)."""
+        return self.solver.iteration_limit
+
+    @property
+    def workers(self) -> int:
+        """Processes that route kitchen-days in parallel (count)."""
+        return int(self.solver.workers)
 
     @property
     def max_stops_per_solve(self) -> int:
@@ -102,7 +112,8 @@ class ModelContext:
             self.solver.backend,
             time_limit_s=self.time_limit_s,
             seed=self.seed,
-            iteration_limit=self.solution_limit,
+            solution_limit=self.solution_limit,
+            iteration_limit=self.iteration_limit,
         )
 
     @functools.cached_property
@@ -156,6 +167,8 @@ def make_context(
     time_limit_s: float | None = None,
     siting_time_limit_s: float | None = None,
     solution_limit: int | None = None,
+    iteration_limit: int | None = None,
+    workers: int | None = None,
     seed: int | None = None,
     routing_cache: RoutingCache | None = None,
 ) -> ModelContext:
@@ -163,9 +176,11 @@ def make_context(
 
     Defaults: parameters from ``costs.parameters_for(scenario)``, the solver settings from
     ``scenario.solver`` (the keywords override single fields), seed from
-    ``scenario.seed``. ``routing_cache`` may be shared between contexts (e.g. the
-    break-even re-solves): its keys hold every input of a routing solve (sub-matrices,
-    stops, vehicles with their rates, limit, seed).
+    ``scenario.seed``. ``solution_limit`` (OR-Tools search solutions) and
+    ``iteration_limit`` (PyVRP iterations) cap the search of each routing solve.
+    ``routing_cache`` may be shared between contexts (e.g. the break-even re-solves):
+    its keys hold every input of a routing solve (sub-matrices, stops, vehicles with
+    their rates, limit, seed). ``workers``: processes routing kitchen-days in parallel.
     """
     if parameters is None:
         from maltid.costs import parameters_for
@@ -178,6 +193,10 @@ def make_context(
         changes["siting_time_limit_s"] = float(siting_time_limit_s)
     if solution_limit is not None:
         changes["solution_limit"] = int(solution_limit)
+    if iteration_limit is not None:
+        changes["iteration_limit"] = int(iteration_limit)
+    if workers is not None:
+        changes["workers"] = int(workers)
     solver = scenario.solver.model_copy(update=changes) if changes else scenario.solver
     return ModelContext(
         scenario=scenario,

@@ -9,6 +9,7 @@ solve is deterministic for the same inputs and seed).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import math
 import types
@@ -314,7 +315,10 @@ def _solve_visits(
     )
     hold = float(ctx.scenario.delivery.max_hot_holding_s)
     params = ctx.routing_params
-    key = (kitchen_id, t.tobytes(), d.tobytes(), stops, fleet_, hold, params)
+    # the sub-matrices by digest: short keys, cheap to send back from worker processes
+    digest = hashlib.blake2b(t.tobytes(), digest_size=20)
+    digest.update(d.tobytes())
+    key = (kitchen_id, digest.hexdigest(), stops, fleet_, hold, params)
     hit = ctx.routing_cache.get(key)
     if isinstance(hit, RoutingPlan):
         return hit

@@ -1,23 +1,27 @@
 """Vehicle routing of one delivery day on plain arrays: the problem, two backends, ``solve``.
 
-``solve(problem, params)`` dispatches on the type of ``params``: :class:`PyVrpParams`
-(the default, chosen by the Solomon benchmark; ``docs/routing.md``) runs PyVRP,
-:class:`OrToolsParams` runs OR-Tools. Both model the same day, hot-holding included, and
-return the same :class:`RoutingPlan`. The backends import only :mod:`.problem` and
-:mod:`.params`, and are imported only when used.
+``solve(problem, params)`` dispatches on the type of ``params``: :class:`AutoParams`
+(the default, chosen by the benchmarks; ``docs/routing.md``) sends each day to the
+backend whose model of it is exact and strongest (:func:`backend_for`),
+:class:`PyVrpParams` runs PyVRP, :class:`OrToolsParams` runs OR-Tools. Both model the
+same day, hot-holding included, and return the same :class:`RoutingPlan`. The backends
+import only :mod:`.problem` and :mod:`.params`, and are imported only when used.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 from maltid.errors import RoutingInputError
 from maltid.routing.params import (
     BACKENDS,
+    AutoParams,
     OrToolsParams,
     PyVrpParams,
     SolverParams,
+    backend_for,
     default_iterations,
     default_solution_limit,
     params_for_backend,
@@ -42,6 +46,7 @@ __all__ = [
     "MONEY_SCALE_PER_SEK",
     "TIME_SCALE_PER_S",
     "UNSERVED_CODES",
+    "AutoParams",
     "OrToolsParams",
     "PyVrpParams",
     "Route",
@@ -51,12 +56,15 @@ __all__ = [
     "Stop",
     "Unserved",
     "Vehicle",
+    "backend_for",
     "default_iterations",
     "default_solution_limit",
     "params_for_backend",
     "route_cost_sek",
     "solve",
 ]
+
+logger = logging.getLogger("maltid")
 
 #: Keywords of the older ``solve(problem, time_limit_s=..., ...)`` form: the fields of
 #: :class:`OrToolsParams`, mapped onto it (kept until every call site passes params).
@@ -72,9 +80,9 @@ def solve(
     ----------
     problem : RoutingProblem
         The day to plan.
-    params : PyVrpParams or OrToolsParams or None
-        The backend and its options; ``None`` = ``PyVrpParams()`` (the default backend
-        with its defaults).
+    params : AutoParams or PyVrpParams or OrToolsParams or None
+        The backend and its options; ``None`` = ``AutoParams()`` (the default: each day
+        to the backend :func:`backend_for` names, with its defaults).
     **legacy
         The older keyword form (``time_limit_s``, ``seed``, ``solution_limit``, ...: the
         fields of :class:`OrToolsParams`), equivalent to passing
@@ -104,7 +112,11 @@ def solve(
             )
         params = OrToolsParams(**legacy)
     if params is None:
-        params = PyVrpParams()
+        params = AutoParams()
+    if isinstance(params, AutoParams):
+        which = backend_for(problem)
+        logger.debug("routing (auto): %d stops to %s", len(problem.stops), which)
+        params = params.ortools if which == "ortools" else params.pyvrp
     if isinstance(params, PyVrpParams):
         from maltid.routing.pyvrp import solve_pyvrp
 
@@ -114,6 +126,6 @@ def solve(
 
         return solve_ortools(problem, params)
     raise RoutingInputError(
-        f"solve(): params of type {type(params).__name__} (fix: pass PyVrpParams or "
-        "OrToolsParams from maltid.routing)"
+        f"solve(): params of type {type(params).__name__} (fix: pass AutoParams, "
+        "PyVrpParams or OrToolsParams from maltid.routing)"
     )

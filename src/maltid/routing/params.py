@@ -1,11 +1,13 @@
 """Solver parameters, one frozen dataclass per routing backend (times in seconds).
 
 ``maltid.routing.solve(problem, params)`` dispatches on the type of ``params``:
-:class:`PyVrpParams` runs :mod:`maltid.routing.pyvrp` (the default backend, chosen by the
-Solomon benchmark, see ``docs/routing.md``), :class:`OrToolsParams` runs
-:mod:`maltid.routing.ortools`. Every field is used by its backend; no option is silently
-ignored. Both stop deterministically by default (a count of search solutions or
-iterations, machine-independent), with the wall clock only as a safety cap.
+:class:`AutoParams` (the default) sends each day to the backend whose formulation is
+exact and strongest for it (:func:`backend_for`; chosen by the benchmarks, see
+``docs/routing.md``), :class:`PyVrpParams` runs :mod:`maltid.routing.pyvrp`,
+:class:`OrToolsParams` runs :mod:`maltid.routing.ortools`. Every field is used by its
+backend; no option is silently ignored. Both stop deterministically by default (a
+count of search solutions or iterations, machine-independent), with the wall clock only
+as a safety cap.
 
 This module imports no solver; names of OR-Tools strategies are checked by the OR-Tools
 backend when it runs.
@@ -14,15 +16,21 @@ backend when it runs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from maltid.errors import RoutingInputError
 
+if TYPE_CHECKING:
+    from maltid.routing.problem import RoutingProblem
+
 __all__ = [
     "BACKENDS",
+    "AutoParams",
     "OrToolsParams",
     "PyVrpParams",
     "SolverParams",
+    "backend_for",
     "default_iterations",
     "default_solution_limit",
     "params_for_backend",
@@ -162,32 +170,86 @@ class PyVrpParams:
         _check_count("max_hot_copies", self.max_hot_copies)
 
 
+@dataclass(frozen=True, kw_only=True)
+class AutoParams:
+    """Each day to the backend whose model of it is exact and strongest (times in s).
+
+    :func:`backend_for` decides per problem: a day mixing hot stops under a holding
+    limit with stops that are not hot goes to OR-Tools (``ortools``), which states the
+    limit per stop exactly; every other day (no stop hot, every stop hot, or no limit)
+    goes to PyVRP (``pyvrp``), whose models of those days are exact. Measured in
+    ``docs/benchmarks.md``: PyVRP is the stronger search on the Solomon set and on
+    all-hot days, but its release-time copies of a mixed day restrict the departures
+    and cost 3-11 % more than OR-Tools' exact model on the planner's lunch rounds.
+
+    Parameters
+    ----------
+    pyvrp : PyVrpParams
+        Parameters of the days PyVRP solves.
+    ortools : OrToolsParams
+        Parameters of the days OR-Tools solves.
+    """
+
+    pyvrp: PyVrpParams = field(default_factory=PyVrpParams)
+    ortools: OrToolsParams = field(default_factory=OrToolsParams)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pyvrp, PyVrpParams):
+            raise _bad("pyvrp", self.pyvrp, "pass PyVrpParams(...)")
+        if not isinstance(self.ortools, OrToolsParams):
+            raise _bad("ortools", self.ortools, "pass OrToolsParams(...)")
+
+
 #: Parameters of any backend.
-SolverParams = OrToolsParams | PyVrpParams
+SolverParams = AutoParams | OrToolsParams | PyVrpParams
 
 #: Backend names (as in a scenario's ``[solver] backend``) and their parameter types.
-BACKENDS: dict[str, type[OrToolsParams] | type[PyVrpParams]] = {
+BACKENDS: dict[str, type[AutoParams] | type[OrToolsParams] | type[PyVrpParams]] = {
+    "auto": AutoParams,
     "pyvrp": PyVrpParams,
     "ortools": OrToolsParams,
 }
 
 
+def backend_for(problem: RoutingProblem) -> str:
+    """``"ortools"`` for a day mixing hot stops under a limit with other stops, else ``"pyvrp"``.
+
+    The rule of :class:`AutoParams`: OR-Tools states the hot-holding limit per stop
+    exactly; PyVRP's exact models need every stop hot (routes ending at a sink) or no
+    limit at all, and approximate a mixed day by release-time copies.
+    """
+    if problem.max_hot_holding_s is None:
+        return "pyvrp"
+    n_hot = sum(1 for s in problem.stops if s.hot)
+    return "ortools" if 0 < n_hot < len(problem.stops) else "pyvrp"
+
+
 def params_for_backend(
-    backend: str, *, time_limit_s: float, seed: int, iteration_limit: int | None
+    backend: str,
+    *,
+    time_limit_s: float,
+    seed: int,
+    solution_limit: int | None = None,
+    iteration_limit: int | None = None,
 ) -> SolverParams:
-    """Deterministic parameters of the backend named ``backend`` (``"pyvrp"``/``"ortools"``).
+    """Deterministic parameters of the backend named ``backend`` (``"auto"``, ``"pyvrp"``,
+    ``"ortools"``).
 
     For the scenario's ``[solver]`` table: ``time_limit_s`` (s) is the safety cap,
-    ``iteration_limit`` the backend's count (PyVRP iterations / OR-Tools search
-    solutions; ``None`` = the backend's default for the day's size).
+    ``solution_limit`` OR-Tools' count of search solutions and ``iteration_limit``
+    PyVRP's count of iterations (``None`` = the backend's default for the day's size).
 
     Raises
     ------
     maltid.errors.RoutingInputError
         Unknown backend name.
     """
+    pyvrp = PyVrpParams(time_limit_s=time_limit_s, seed=seed, max_iterations=iteration_limit)
+    ortools = OrToolsParams(time_limit_s=time_limit_s, seed=seed, solution_limit=solution_limit)
+    if backend == "auto":
+        return AutoParams(pyvrp=pyvrp, ortools=ortools)
     if backend == "pyvrp":
-        return PyVrpParams(time_limit_s=time_limit_s, seed=seed, max_iterations=iteration_limit)
+        return pyvrp
     if backend == "ortools":
-        return OrToolsParams(time_limit_s=time_limit_s, seed=seed, solution_limit=iteration_limit)
+        return ortools
     raise _bad("backend", backend, f"use one of {', '.join(BACKENDS)}")

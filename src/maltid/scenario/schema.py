@@ -573,30 +573,36 @@ MODEL_CLASSES: dict[str, type[BaseModel]] = {
 
 
 class SolverSpec(BaseModel):
-    """Solver time limits (s).
+    """Solver limits (s, counts), the routing backend and its worker processes.
 
     Attributes
     ----------
     time_limit_s : float
         Safety cap on the wall time of each routing solve (s), > 0; solves stop at
-        ``solution_limit``.
+        ``solution_limit`` / ``iteration_limit``.
     siting_time_limit_s : float
         Time limit of the kitchen-siting MIP (s), > 0.
     mix_max_evaluations : int or None
         Cap on the open sets of kitchens ``optimised_mix`` routes for real in its search
         (default ``3 + 2 x candidate kitchens``).
     solution_limit : int or None
-        Search solutions per routing solve before it stops (count; machine-independent,
-        so the same scenario gives the same plan everywhere); default
-        ``200 + 2 x stops``. ``time_limit_s`` is then only a safety cap.
+        OR-Tools search solutions per routing solve before it stops (count;
+        machine-independent, so the same scenario gives the same plan everywhere);
+        default ``200 + 2 x stops``. ``time_limit_s`` is then only a safety cap.
+    iteration_limit : int or None
+        PyVRP iterations per routing solve before it stops (count; machine-independent);
+        default ``2000 + 20 x stops``.
     max_stops_per_solve : int
         A kitchen's day with more stops is split into angular sectors of about equal
         meals, one routing solve each (count, >= 2; default 150).
-    backend : {"pyvrp", "ortools"}
-        Routing backend: ``"pyvrp"`` (default; PyVRP iterated local search, hot-holding
-        through release-time copies, ``docs/routing.md``) or ``"ortools"`` (OR-Tools
-        guided local search). ``solution_limit`` is then PyVRP iterations or OR-Tools
-        search solutions.
+    backend : {"auto", "pyvrp", "ortools"}
+        Routing backend: ``"auto"`` (default: days mixing hot and not-hot stops under a
+        holding limit to OR-Tools, every other day to PyVRP; ``docs/routing.md``),
+        ``"pyvrp"`` (PyVRP iterated local search; mixed days through release-time
+        copies) or ``"ortools"`` (OR-Tools guided local search).
+    workers : int
+        Processes that route a model's kitchen-days in parallel (count, >= 1; default
+        1). The plans do not depend on it: every solve is deterministic.
     """
 
     model_config = FROZEN
@@ -605,8 +611,26 @@ class SolverSpec(BaseModel):
     siting_time_limit_s: float = Field(default=30.0, gt=0.0)
     mix_max_evaluations: int | None = Field(default=None, ge=1)
     solution_limit: int | None = Field(default=None, ge=1)
+    iteration_limit: int | None = Field(default=None, ge=1)
     max_stops_per_solve: int = Field(default=150, ge=2)
-    backend: Literal["pyvrp", "ortools"] = "pyvrp"
+    backend: Literal["auto", "pyvrp", "ortools"] = "auto"
+    workers: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _limit_of_backend(self) -> SolverSpec:
+        if self.backend == "pyvrp" and self.solution_limit is not None:
+            raise err(
+                f"solution_limit = {self.solution_limit} counts OR-Tools search solutions, "
+                'but backend = "pyvrp"',
+                f"write iteration_limit = {self.solution_limit} for PyVRP's iterations",
+            )
+        if self.backend == "ortools" and self.iteration_limit is not None:
+            raise err(
+                f"iteration_limit = {self.iteration_limit} counts PyVRP iterations, but "
+                'backend = "ortools"',
+                f"write solution_limit = {self.iteration_limit} for OR-Tools' search solutions",
+            )
+        return self
 
 
 BreakEvenKind = Literal[

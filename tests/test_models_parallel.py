@@ -1,0 +1,85 @@
+"""``[solver] workers``: kitchen-days routed in worker processes give the serial plans.
+
+Every routing solve is deterministic and memoised, so :func:`maltid.models.parallel.prefetch`
+only moves work to other processes: the plans of every model, and their prices, must be
+the same with one worker and with two. On a small real scenario (``tests/models_town``)
+with sectors, so that a day has several solves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from maltid import models
+from maltid.costs import price_week
+from maltid.models import parallel
+from maltid.network import TravelMatrix
+from maltid.results import WeekPlan
+from maltid.scenario import Scenario
+from models_town import kitchen, recipient, scenario
+
+
+def _town() -> tuple[Scenario, TravelMatrix]:
+    rng = np.random.default_rng(7)
+    ks = [
+        kitchen("central", "central", 60.0, 15.0),
+        kitchen("village", "local", 60.12, 15.0),
+    ]
+    rs = [
+        recipient(f"c{i:02d}", 60.0 + rng.normal(0, 0.02), 15.0 + rng.normal(0, 0.04), 7)
+        for i in range(10)
+    ] + [
+        recipient(
+            f"v{i:02d}",
+            60.12 + rng.normal(0, 0.01),
+            15.0 + rng.normal(0, 0.02),
+            5,
+            hot_meal=bool(i % 3),
+        )
+        for i in range(8)
+    ]
+    return scenario(
+        ks, rs, models=("hot7", "chilled1", "local", "mix"), solver={"max_stops_per_solve": 8}
+    )
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="needs the fork start method")
+def test_two_workers_give_the_serial_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    sc, m = _town()
+    added: list[int] = []
+    real = parallel.prefetch
+
+    def counting(*args: object, **kw: object) -> int:
+        n = real(*args, **kw)  # type: ignore[arg-type]
+        added.append(n)
+        return n
+
+    plans: dict[int, dict[str, WeekPlan]] = {}
+    prices: dict[int, dict[str, float]] = {}
+    for workers in (1, 2):
+        ctx = models.make_context(
+            sc, m, solution_limit=30, iteration_limit=200, workers=workers, routing_cache={}
+        )
+        if workers == 2:
+            monkeypatch.setattr("maltid.models.assemble.prefetch", counting)
+        plans[workers] = {spec.name: models.solve_model(spec, ctx) for spec in sc.models}
+        prices[workers] = {
+            name: price_week(plan, sc, parameters=ctx.parameters).total_cost_sek_per_week
+            for name, plan in plans[workers].items()
+        }
+    assert sum(added) > 0, "the worker processes routed nothing"
+    assert plans[2] == plans[1]
+    assert prices[2] == prices[1]
+
+
+def test_one_worker_routes_in_this_process() -> None:
+    sc, m = _town()
+    ctx = models.make_context(sc, m, workers=1, routing_cache={})
+    assert parallel.prefetch(ctx, [1, 2, 3], lambda c, j: j) == 0
+
+
+def test_workers_is_validated() -> None:
+    sc, _ = _town()
+    with pytest.raises(Exception, match="workers"):
+        sc.with_value("solver.workers", 0)
