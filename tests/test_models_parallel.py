@@ -24,7 +24,9 @@ def _town() -> tuple[Scenario, TravelMatrix]:
     rng = np.random.default_rng(7)
     ks = [
         kitchen("central", "central", 60.0, 15.0),
-        kitchen("village", "local", 60.12, 15.0),
+        kitchen("village", "local", 60.12, 15.0, candidate=True),
+        kitchen("hamlet", "local", 59.9, 15.1, candidate=True),
+        kitchen("farm", "local", 60.05, 15.2, candidate=True),
     ]
     rs = [
         recipient(f"c{i:02d}", 60.0 + rng.normal(0, 0.02), 15.0 + rng.normal(0, 0.04), 7)
@@ -39,6 +41,8 @@ def _town() -> tuple[Scenario, TravelMatrix]:
         )
         for i in range(8)
     ]
+    rs += [recipient(f"h{i}", 59.9 + 0.01 * i, 15.1, 6) for i in range(3)]
+    rs += [recipient(f"f{i}", 60.05, 15.2 + 0.01 * i, 4) for i in range(3)]
     return scenario(
         ks, rs, models=("hot7", "chilled1", "local", "mix"), solver={"max_stops_per_solve": 8}
     )
@@ -48,12 +52,18 @@ def _town() -> tuple[Scenario, TravelMatrix]:
 def test_two_workers_give_the_serial_plans(monkeypatch: pytest.MonkeyPatch) -> None:
     sc, m = _town()
     added: list[int] = []
-    real = parallel.prefetch
+    forked: list[int] = []
+    real, real_map = parallel.prefetch, parallel.map_forked
 
     def counting(*args: object, **kw: object) -> int:
         n = real(*args, **kw)  # type: ignore[arg-type]
         added.append(n)
         return n
+
+    def counting_map(*args: object, **kw: object) -> object:
+        out = real_map(*args, **kw)  # type: ignore[arg-type]
+        forked.append(0 if out is None else len(out))
+        return out
 
     plans: dict[int, dict[str, WeekPlan]] = {}
     prices: dict[int, dict[str, float]] = {}
@@ -63,12 +73,14 @@ def test_two_workers_give_the_serial_plans(monkeypatch: pytest.MonkeyPatch) -> N
         )
         if workers == 2:
             monkeypatch.setattr("maltid.models.assemble.prefetch", counting)
+            monkeypatch.setattr("maltid.models.mix.map_forked", counting_map)
         plans[workers] = {spec.name: models.solve_model(spec, ctx) for spec in sc.models}
         prices[workers] = {
             name: price_week(plan, sc, parameters=ctx.parameters).total_cost_sek_per_week
             for name, plan in plans[workers].items()
         }
     assert sum(added) > 0, "the worker processes routed nothing"
+    assert sum(forked) > 0, "optimised_mix evaluated no open set in the workers"
     assert plans[2] == plans[1]
     assert prices[2] == prices[1]
 

@@ -27,6 +27,7 @@ who is not ``unserved``.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +39,13 @@ from maltid.models.boxes import (
     n_box_groups,
 )
 from maltid.models.context import ModelContext
-from maltid.models.dispatch import SHORT_OF_VANS, merge_plans, route_kitchen_day, vehicle_cap
+from maltid.models.dispatch import (
+    SHORT_OF_VANS,
+    merge_plans,
+    route_kitchen_day,
+    solve_units,
+    vehicle_cap,
+)
 from maltid.models.parallel import prefetch
 from maltid.models.visits import Visit, WindowFor, day_label
 from maltid.results import DayPlan, KitchenWeek, LocalDelivery, RecipientOutcome, WeekPlan
@@ -163,19 +170,7 @@ def _route_week(
             groups.setdefault(content, []).append(d)
     out = _Routed([], {k: 0.0 for k in roles}, {k: 0.0 for k in roles}, {})
     if ctx.workers > 1:
-        # route the distinct kitchen-days in parallel into the memo; the loop below
-        # then finds every solve there (the same plans as serially)
-        jobs = [
-            (kid, visits)
-            for content in groups
-            for kid, visits in content
-            if _reuse(earlier or [], kid, visits) is None
-        ]
-
-        def run(c: ModelContext, job: tuple[str, tuple[Visit, ...]]) -> object:
-            return route(c, job[0], job[1], roles[job[0]])
-
-        prefetch(ctx, jobs, run, size=lambda job: len(job[1]))
+        _prefetch_pass(ctx, groups, roles, route, earlier)
     for content, days in sorted(groups.items(), key=lambda kv: kv[1][0]):
         plans: list[RoutingPlan] = []
         chilled_map: dict[str, int] = {}
@@ -220,6 +215,70 @@ def _route_week(
             )
         )
     return out
+
+
+#: One independent unit of routing work: (stops, what it is, run it with the context).
+_Unit = tuple[int, object, Callable[[ModelContext], object]]
+
+
+def _prefetch_pass(
+    ctx: ModelContext,
+    groups: Mapping[tuple[tuple[str, tuple[Visit, ...]], ...], Sequence[int]],
+    roles: Mapping[str, KitchenRole],
+    route: Router,
+    earlier: list[tuple[str, tuple[Visit, ...], RoutingPlan]] | None,
+) -> None:
+    """Route the pass's independent solves in ``ctx.workers`` processes, into the memo.
+
+    Units: each kitchen-day, or each sector of a big sized day
+    (:func:`~maltid.models.dispatch.solve_units`); kitchen-days an earlier plan serves
+    are skipped, as in the loop that follows (which then finds every solve in the memo).
+    """
+    units: list[_Unit] = []
+    for content in groups:
+        for kid, visits in content:
+            if _reuse(earlier or [], kid, visits) is not None:
+                continue
+            role = roles[kid]
+            if route is _route_kitchen:
+                parts = solve_units(
+                    ctx,
+                    kid,
+                    visits,
+                    capacity_meals=role.capacity_meals,
+                    n_vehicles=role.n_vehicles,
+                )
+                units += [
+                    (
+                        len(visits) // len(parts),
+                        (kid, k, visits, role.capacity_meals, role.n_vehicles),
+                        part,
+                    )
+                    for k, part in enumerate(parts)
+                ]
+            else:
+                whole = functools.partial(_route_with, route, kid, visits, role)
+                units.append((len(visits), None, whole))
+    prefetch(ctx, units, _run_unit, size=_unit_size, key=_unit_key)
+
+
+def _route_with(
+    route: Router, kid: str, visits: Sequence[Visit], role: KitchenRole, ctx: ModelContext
+) -> RoutingPlan:
+    return route(ctx, kid, visits, role)
+
+
+def _run_unit(ctx: ModelContext, unit: _Unit) -> object:
+    return unit[2](ctx)
+
+
+def _unit_key(unit: _Unit) -> object:
+    # a custom router's unit (key None) is never marked: the router may hold state
+    return unit[1] if unit[1] is not None else object()
+
+
+def _unit_size(unit: _Unit) -> int:
+    return unit[0]
 
 
 def _reuse(

@@ -9,11 +9,12 @@ solve is deterministic for the same inputs and seed).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import math
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,6 +32,7 @@ __all__ = [
     "merge_plans",
     "route_kitchen_day",
     "sectors",
+    "solve_units",
     "vehicle_cap",
 ]
 
@@ -199,6 +201,49 @@ def route_kitchen_day(
     used = {r.vehicle_id for p in plans.values() for r in p.routes}
     spare_vans = [v for v in vehicles if v.id not in used]
     return _repair(ctx, kitchen_id, visits, plans, capacity_meals=capacity_meals, spare=spare_vans)
+
+
+def solve_units(
+    ctx: ModelContext,
+    kitchen_id: str,
+    visits: Sequence[Visit],
+    *,
+    capacity_meals: int,
+    n_vehicles: int | None,
+) -> list[Callable[[ModelContext], object]]:
+    """The independent routing solves :func:`route_kitchen_day` starts with, as callables.
+
+    A sized big day: one per sector (each sector's sized solve); any other day: the
+    whole kitchen-day. Run them (in any order, in any process) and the kitchen-day's
+    own call then finds them in the memo; what depends on them (rebalancing a capped
+    fleet, the repair pass) stays in that call. For :mod:`maltid.models.parallel`.
+    """
+    visits = sorted(visits, key=lambda v: v.recipient_id)
+    if n_vehicles is None and len(visits) > ctx.max_stops_per_solve:
+        sector_of, _ = sectors(ctx, kitchen_id, None)
+        return [
+            functools.partial(_solve_sized_unit, kitchen_id, tuple(vs), capacity_meals, f"s{k}")
+            for k, vs in _by_sector(visits, sector_of).items()
+        ]
+    return [functools.partial(_route_unit, kitchen_id, tuple(visits), capacity_meals, n_vehicles)]
+
+
+def _solve_sized_unit(
+    kitchen_id: str, visits: tuple[Visit, ...], capacity_meals: int, tag: str, ctx: ModelContext
+) -> RoutingPlan:
+    return _solve_sized(ctx, kitchen_id, visits, capacity_meals=capacity_meals, tag=tag)
+
+
+def _route_unit(
+    kitchen_id: str,
+    visits: tuple[Visit, ...],
+    capacity_meals: int,
+    n_vehicles: int | None,
+    ctx: ModelContext,
+) -> RoutingPlan:
+    return route_kitchen_day(
+        ctx, kitchen_id, visits, capacity_meals=capacity_meals, n_vehicles=n_vehicles
+    )
 
 
 def _by_sector(visits: Sequence[Visit], sector_of: Mapping[str, int]) -> dict[int, list[Visit]]:

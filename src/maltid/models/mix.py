@@ -14,6 +14,7 @@ in :class:`SitingReport`. Candidates not opened appear in ``WeekPlan.kitchens`` 
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import types
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from maltid.models.local import siting_plan
+from maltid.models.parallel import map_forked
 from maltid.models.registry import register
 from maltid.results import WeekPlan
 
@@ -177,6 +179,22 @@ def solve_optimised_mix(
         )
         return record(plan, res, how)
 
+    def evaluated(open_set: frozenset[str]) -> bool:
+        hit = evals.get(open_set)
+        return hit is not None and not math.isnan(hit.objective_sek)
+
+    def exact_many(open_sets: list[frozenset[str]], how: str) -> None:
+        """``exact`` of each set not yet evaluated, in order; the siting and routing of
+        the sets run in ``ctx.workers`` processes when there are several."""
+        todo = [s for s in dict.fromkeys(open_sets) if not evaluated(s)]
+        done = map_forked(ctx, todo, functools.partial(_siting_of_set, spec.name, cands))
+        if done is None:
+            for open_set in todo:
+                exact(open_set, how)
+            return
+        for plan, res in done:
+            record(plan, res, how)
+
     plan0, res0, _ = siting_plan(ctx, spec.name, kind="optimised_mix")
     first = record(plan0, res0, "mip")
     mip_open = first.open_set
@@ -193,10 +211,9 @@ def solve_optimised_mix(
 
     current = best()
     while len(order) < max_evaluations:
-        for k in cands:
-            if len(order) >= max_evaluations:
-                break
-            exact(current.open_set ^ {k}, "flip")
+        # the round's flips not yet routed, up to the cap (as one at a time would)
+        flips = [s for s in (current.open_set ^ {k} for k in cands) if not evaluated(s)]
+        exact_many(flips[: max_evaluations - len(order)], "flip")
         nxt = best()
         if nxt.open_set == current.open_set:
             break
@@ -207,6 +224,7 @@ def solve_optimised_mix(
     delta_total: dict[str, float] = {}
     delta_close: dict[str, float] = {}
     delta_obj: dict[str, float] = {}
+    exact_many([chosen ^ {k} for k in cands], "flip")
     for k in cands:
         flip = exact(chosen ^ {k}, "flip")
         if k in chosen:
@@ -244,6 +262,20 @@ def solve_optimised_mix(
         chosen_by=current.how,
     )
     return plan, report
+
+
+def _siting_of_set(
+    name: str, cands: list[str], ctx: ModelContext, open_set: frozenset[str]
+) -> tuple[WeekPlan, SitingResult]:
+    """The siting plan with exactly ``open_set`` of the candidates open (for a worker)."""
+    plan, res, _ = siting_plan(
+        ctx,
+        name,
+        kind="optimised_mix",
+        force_open=[k for k in cands if k in open_set],
+        force_closed=[k for k in cands if k not in open_set],
+    )
+    return plan, res
 
 
 @register("optimised_mix")
