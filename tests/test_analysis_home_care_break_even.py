@@ -23,14 +23,14 @@ def _home_care_total(comparison: object, minutes: float) -> float:
 
     assert isinstance(comparison, Comparison)
     sc = comparison.scenario.with_value("home_care.cooking_min_per_meal", float(minutes))
-    ctx = make_context(sc, comparison.matrix, solution_limit=SOLUTIONS)
+    ctx = make_context(sc, comparison.matrix, solution_limit=SOLUTIONS, iteration_limit=SOLUTIONS)
     plan = solve_model(sc.model("home_care_cooking"), ctx)
     return float(price_plan(plan, ctx).total_cost_sek_per_week)
 
 
 def test_cooking_minutes_break_even_ties_when_re_solved() -> None:
     c = town_comparison(home_care=True)
-    ctx = make_context(c.scenario, c.matrix, solution_limit=SOLUTIONS)
+    ctx = make_context(c.scenario, c.matrix, solution_limit=SOLUTIONS, iteration_limit=SOLUTIONS)
     (row,) = home_care_break_even_rows(c.scenario, ctx, c.results)
     versus = cheapest_central(c.results, serving=len(c.scenario.recipients))
     assert row["versus_model"] == versus

@@ -19,7 +19,9 @@ def comparison() -> Comparison:
 
 
 def _ctx(comp: Comparison) -> ModelContext:
-    return make_context(comp.scenario, comp.matrix, solution_limit=fc.SOLUTIONS)
+    return make_context(
+        comp.scenario, comp.matrix, solution_limit=fc.SOLUTIONS, iteration_limit=fc.SOLUTIONS
+    )
 
 
 def test_robustness_on_the_comparison(comparison: Comparison) -> None:

@@ -481,7 +481,9 @@ def test_break_even_values_are_real_sign_changes(bayreuth: dict[str, Any]) -> No
     diffs = []
     for x in (cpm["value"] - 2.0, cpm["value"] + 2.0):
         variant = sc.with_value("kitchens.village.cost_per_meal_sek", float(x))
-        ctx = make_context(variant, comp.matrix, solution_limit=SOLUTIONS)
+        ctx = make_context(
+            variant, comp.matrix, solution_limit=SOLUTIONS, iteration_limit=SOLUTIONS
+        )
         totals = [
             price_plan(solve_model(model_spec(variant, n), ctx), ctx).total_cost_sek_per_week
             for n in ("local_kitchens", "central_daily_hot")

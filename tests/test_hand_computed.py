@@ -111,7 +111,9 @@ def _matrix(sc: Scenario) -> TravelMatrix:
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     sc = _scenario(tmp_path_factory.mktemp("line"))
-    ctx = models.make_context(sc, _matrix(sc), time_limit_s=30.0, solution_limit=200)
+    ctx = models.make_context(
+        sc, _matrix(sc), time_limit_s=30.0, solution_limit=200, iteration_limit=200
+    )
     return {m.name: costs.price_week(models.solve_model(m, ctx), sc) for m in sc.models}
 
 

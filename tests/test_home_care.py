@@ -249,7 +249,9 @@ def _inputs(sc: Scenario) -> HomeCareInputs:
 
 def test_home_care_week_priced_by_hand(tmp_path: Path) -> None:
     sc = load_scenario(_write(tmp_path, _data()))
-    ctx = models.make_context(sc, _line_matrix(sc), time_limit_s=10.0, solution_limit=50)
+    ctx = models.make_context(
+        sc, _line_matrix(sc), time_limit_s=10.0, solution_limit=50, iteration_limit=50
+    )
     plan = home_care_week(ctx, "hemlagat", _inputs(sc))
     o = costs.price_week(plan, sc)
     # a: a lunch visit every day -> 7 x 20 min cooking; c: visits Mon-Tue -> 2 x 20 min.
@@ -291,7 +293,9 @@ def test_home_care_week_priced_by_hand(tmp_path: Path) -> None:
 def test_two_meals_a_day_are_eaten_the_day_they_are_cooked(tmp_path: Path) -> None:
     csv = CSV.replace("b,60.012,15.0,7,true,", "b,60.012,15.0,14,true,")
     sc = load_scenario(_write(tmp_path, _data(), csv))
-    ctx = models.make_context(sc, _line_matrix(sc), time_limit_s=10.0, solution_limit=50)
+    ctx = models.make_context(
+        sc, _line_matrix(sc), time_limit_s=10.0, solution_limit=50, iteration_limit=50
+    )
     o = costs.price_week(home_care_week(ctx, "hemlagat", _inputs(sc)), sc)
     # b's second meal of each day is cooked on the visit and eaten that day: no
     # cook-chill lead and no keeping, so nothing is older than the day it was cooked
@@ -320,7 +324,7 @@ def test_home_care_carries_a_local_kitchens_meals_priced_by_hand(tmp_path: Path)
     csv = CSV.replace("c,60.013,15.0,5,false,2", "c,60.013,15.0,5,false,5")
     sc = load_scenario(_write(tmp_path, data, csv))
     matrix = _line_matrix(sc, camping=450.0)
-    ctx = models.make_context(sc, matrix, time_limit_s=10.0, solution_limit=50)
+    ctx = models.make_context(sc, matrix, time_limit_s=10.0, solution_limit=50, iteration_limit=50)
     plan = models.solve_model(sc.model("local_kitchens"), ctx)
     assert dict(plan.assignment) == {"a": "camping", "b": "central", "c": "camping"}
     o = costs.price_week(plan, sc)

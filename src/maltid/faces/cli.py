@@ -385,15 +385,21 @@ def report(
         from maltid.faces.maps import render_map, write_map
         from maltid.faces.procurement import procurement_section
         from maltid.faces.report import write_report
+        from maltid.faces.tables import RoutePaths
 
         comparison = load_comparison(folder)
         # re-priced on the saved plans (no solving): the ceilings are the formula's
         sheet = procurement_sheet(comparison, resolve=False)
+        paths = RoutePaths(comparison.network)  # both maps draw the same routes
         map_path = write_map(
-            comparison, folder / "map.html", lang=lang, show_recipients=show_recipients
+            comparison,
+            folder / "map.html",
+            lang=lang,
+            show_recipients=show_recipients,
+            paths=paths,
         )
         # the report goes to decision makers: its embedded map always aggregates recipients
-        report_map = render_map(comparison, lang=lang)
+        report_map = render_map(comparison, lang=lang, paths=paths)
         report_path = write_report(
             comparison,
             folder / "report.html",

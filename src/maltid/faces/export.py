@@ -131,7 +131,7 @@ def write_outputs(
     from maltid.faces.maps import render_map
     from maltid.faces.procurement import procurement_section, write_procurement_csv
     from maltid.faces.report import render_report
-    from maltid.faces.tables import routes_frame, routes_geojson, unserved_frame
+    from maltid.faces.tables import RoutePaths, routes_frame, routes_geojson, unserved_frame
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -154,21 +154,24 @@ def write_outputs(
         comparison, out_dir / "procurement.csv", lang=lang, sheet=sheet
     )
     written["routes.csv"] = atomic_write_csv(out_dir / "routes.csv", routes_frame(comparison))
+    # the routes' road geometry, searched once for routes.geojson, outputs.gpkg and the maps
+    paths = RoutePaths(comparison.network)
+    routes = routes_geojson(comparison, paths=paths)
     written["routes.geojson"] = atomic_write_text(
-        out_dir / "routes.geojson", json.dumps(routes_geojson(comparison), ensure_ascii=False)
+        out_dir / "routes.geojson", json.dumps(routes, ensure_ascii=False)
     )
     written["outputs.gpkg"] = write_geopackage(
-        comparison, out_dir / "outputs.gpkg", show_recipients=show_recipients
+        comparison, out_dir / "outputs.gpkg", show_recipients=show_recipients, routes=routes
     )
     written["comparison.json"] = atomic_write_text(
         out_dir / "comparison.json",
         json.dumps(comparison_data(comparison), ensure_ascii=False, sort_keys=True),
     )
-    map_html = render_map(comparison, lang=lang, show_recipients=show_recipients)
+    map_html = render_map(comparison, lang=lang, show_recipients=show_recipients, paths=paths)
     written["map.html"] = atomic_write_text(out_dir / "map.html", map_html)
     # The report goes to decision makers: its embedded map always aggregates recipients,
     # even when the planner asked for exact positions on map.html.
-    report_map = map_html if not show_recipients else render_map(comparison, lang=lang)
+    report_map = map_html if not show_recipients else render_map(comparison, lang=lang, paths=paths)
     written["report.html"] = atomic_write_text(
         out_dir / "report.html",
         render_report(
@@ -200,13 +203,19 @@ def write_outputs(
 
 
 def write_geopackage(
-    comparison: Comparison, path: str | Path, *, show_recipients: bool = False
+    comparison: Comparison,
+    path: str | Path,
+    *,
+    show_recipients: bool = False,
+    routes: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write ``routes``, ``recipients`` and ``kitchens`` layers to one GeoPackage (EPSG:4326).
 
     ``recipients`` holds recipients counted per grid square (never a position); with
     ``show_recipients`` an extra ``recipient_points`` layer holds the exact positions
-    (for the municipality's planners only). Written atomically; returns the path.
+    (for the municipality's planners only). ``routes`` is the comparison's
+    :func:`~maltid.faces.tables.routes_geojson` when already built. Written atomically;
+    returns the path.
     """
     import geopandas as gpd
     from shapely.geometry import Point
@@ -214,7 +223,7 @@ def write_geopackage(
     from maltid.faces.tables import kitchens_gdf, recipient_cells_gdf, routes_gdf
 
     layers: list[tuple[str, Any]] = [
-        ("routes", routes_gdf(comparison)),
+        ("routes", routes_gdf(comparison, routes=routes)),
         ("recipients", recipient_cells_gdf(comparison)),
         ("kitchens", kitchens_gdf(comparison)),
     ]

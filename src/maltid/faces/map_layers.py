@@ -17,6 +17,7 @@ from maltid.faces.i18n import format_number, t
 
 if TYPE_CHECKING:
     from maltid.comparison import Comparison
+    from maltid.faces.tables import RoutePaths
 
 __all__ = [
     "COLOURS",
@@ -59,13 +60,19 @@ def _round(value: float) -> float:
     return round(float(value), _COORD_DECIMALS)
 
 
-def route_latlon(comparison: Comparison, nodes: list[int]) -> list[tuple[float, float]]:
-    """Road geometry (lat, lon) through ``nodes``; straight segments if no path is found."""
+def route_latlon(
+    comparison: Comparison, nodes: list[int], *, paths: RoutePaths | None = None
+) -> list[tuple[float, float]]:
+    """Road geometry (lat, lon) through ``nodes``; straight segments if no path is found.
+
+    ``paths`` shares the road geometry of legs already drawn (one per map or output
+    folder).
+    """
     from maltid.network import route_coords
 
     graph = comparison.network.graph
     try:
-        coords = route_coords(comparison.network, nodes)
+        coords = route_coords(comparison.network, nodes) if paths is None else paths.route(nodes)
     except Exception as exc:  # a missing path must not lose the whole map
         logger.warning("maps: no road geometry for a route (%s); drawing straight lines", exc)
         coords = [(float(graph.nodes[n]["y"]), float(graph.nodes[n]["x"])) for n in nodes]

@@ -29,6 +29,7 @@ from maltid.faces.map_layers import layer_name as name_of
 
 if TYPE_CHECKING:
     from maltid.comparison import Comparison
+    from maltid.faces.tables import RoutePaths
 
 __all__ = [
     "MIN_CELL_COUNT",
@@ -123,6 +124,7 @@ def render_map(
     show_recipients: bool = False,
     show_network: bool = True,
     cell_size_m: float = 1000.0,
+    paths: RoutePaths | None = None,
 ) -> str:
     """Render the comparison as one self-contained, offline-readable HTML map (no units).
 
@@ -140,6 +142,9 @@ def render_map(
         has at most :data:`NETWORK_SHOW_MAX_EDGES` segments).
     cell_size_m : float
         Side of the recipient aggregation cells in metres.
+    paths : RoutePaths, optional
+        Road geometry of the routes shared with other outputs of the same comparison
+        (each leg is searched once); by default a fresh one for this map.
 
     Returns
     -------
@@ -151,8 +156,12 @@ def render_map(
     from folium.plugins import PolyLineTextPath
     from jinja2 import Template
 
+    from maltid.faces.tables import RoutePaths
+
     check_lang(lang)
     parts = map_layers.parts()
+    if paths is None:
+        paths = RoutePaths(comparison.network)
 
     def tr(key: str, **fields: object) -> str:
         return t(key, lang, **fields)
@@ -278,7 +287,9 @@ def render_map(
                         len(missing),
                     )
                     continue
-                coords = map_layers.route_latlon(comparison, [node_of[str(i)] for i in ids])
+                coords = map_layers.route_latlon(
+                    comparison, [node_of[str(i)] for i in ids], paths=paths
+                )
                 if len(coords) < 2:
                     continue
                 colour = colour_of[route.vehicle_id]

@@ -6,7 +6,9 @@ never re-solves.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,9 +18,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from maltid.comparison import Comparison
+    from maltid.network import RoadNetwork
 
 __all__ = [
     "REASON_TEXT",
+    "RoutePaths",
     "kitchens_gdf",
     "recipient_cells_gdf",
     "routes_frame",
@@ -157,16 +161,62 @@ def routes_frame(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_ROUTE_COLUMNS)
 
 
-def routes_geojson(comparison: Comparison) -> dict[str, Any]:
+class RoutePaths:
+    """Road polylines of routes, the fastest path of each leg searched only once.
+
+    :meth:`route` gives exactly the points of :func:`maltid.network.route_coords`, but
+    a leg (node to node) already drawn is not searched again: the days of a week repeat
+    most legs, and ``routes.geojson``, ``outputs.gpkg`` and the map draw the same routes.
+    Share one instance between them (:func:`maltid.faces.export.write_outputs` does).
+    """
+
+    def __init__(self, network: RoadNetwork) -> None:
+        self.network = network
+        self._legs: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        self._routes: dict[tuple[int, ...], list[tuple[float, float]]] = {}
+
+    def leg(self, a: int, b: int) -> list[tuple[float, float]]:
+        """(lat, lon) along the fastest path from node ``a`` to node ``b`` (do not modify)."""
+        key = (int(a), int(b))
+        coords = self._legs.get(key)
+        if coords is None:
+            from maltid.network import path_coords
+
+            coords = self._legs[key] = path_coords(self.network, *key)
+        return coords
+
+    def route(self, nodes: Sequence[int]) -> list[tuple[float, float]]:
+        """(lat, lon) through ``nodes`` in order, as :func:`maltid.network.route_coords`.
+
+        The list is shared by every caller asking for the same nodes: do not modify it.
+        """
+        key = tuple(int(n) for n in nodes)
+        out = self._routes.get(key)
+        if out is not None:
+            return out
+        if len(key) == 1:
+            out = list(self.leg(key[0], key[0]))
+        else:
+            out = []
+            for a, b in itertools.pairwise(key):
+                for pt in self.leg(a, b):
+                    if not out or out[-1] != pt:
+                        out.append(pt)
+        self._routes[key] = out
+        return out
+
+
+def routes_geojson(comparison: Comparison, *, paths: RoutePaths | None = None) -> dict[str, Any]:
     """Every vehicle route as a GeoJSON LineString along the roads (lon, lat; km, min, SEK).
 
     Properties: model, day, days_per_week, vehicle, kitchen, n_stops, load_meals, km,
     minutes, cost_sek -- no recipient ids or names. PRIVACY: the lines still pass by the
     recipients' homes and stop there; this file is for the municipality's planners, not
-    for publication.
+    for publication. ``paths`` shares the road geometry with other outputs of the same
+    comparison.
     """
-    from maltid.network import route_coords
-
+    if paths is None:
+        paths = RoutePaths(comparison.network)
     matrix = comparison.matrix
     node_of = {str(i): int(n) for i, n in zip(matrix.ids, np.asarray(matrix.nodes), strict=True)}
     features: list[dict[str, Any]] = []
@@ -175,7 +225,11 @@ def routes_geojson(comparison: Comparison) -> dict[str, Any]:
             for route in day.plan.routes:
                 depot = node_of[route.depot_id]
                 nodes = [depot, *(node_of[s] for s in route.stop_ids), depot]
-                coords = route_coords(comparison.network, nodes)
+                coords = paths.route(nodes)
+                if len(coords) == 1:
+                    # every stop at the kitchen's road node (0 km): a LineString needs
+                    # two positions, so the line is that point twice
+                    coords = [coords[0], coords[0]]
                 features.append(
                     {
                         "type": "Feature",
@@ -236,17 +290,22 @@ def unserved_frame(comparison: Comparison, *, lang: str = "sv") -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def routes_gdf(comparison: Comparison) -> gpd.GeoDataFrame:
+def routes_gdf(
+    comparison: Comparison, *, routes: Mapping[str, Any] | None = None
+) -> gpd.GeoDataFrame:
     """Every vehicle route as a GeoDataFrame of LineStrings along the roads (EPSG:4326).
 
     Columns as the properties of :func:`routes_geojson` (model, day, days_per_week,
     vehicle, kitchen, n_stops, load_meals, km, minutes, cost_sek) plus ``geometry``; call
     ``.explore()`` for an interactive map or ``.to_crs("EPSG:3006")`` for SWEREF 99 TM.
-    PRIVACY: the lines pass by the recipients' homes and stop there.
+    PRIVACY: the lines pass by the recipients' homes and stop there. ``routes`` is the
+    comparison's :func:`routes_geojson` when already built.
     """
     import geopandas as gpd
 
-    return gpd.GeoDataFrame.from_features(routes_geojson(comparison)["features"], crs="EPSG:4326")
+    if routes is None:
+        routes = routes_geojson(comparison)
+    return gpd.GeoDataFrame.from_features(routes["features"], crs="EPSG:4326")
 
 
 def kitchens_gdf(comparison: Comparison) -> gpd.GeoDataFrame:
