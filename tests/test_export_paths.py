@@ -16,7 +16,8 @@ import maltid.network
 from maltid.comparison import Comparison
 from maltid.faces.export import write_geopackage, write_outputs
 from maltid.faces.maps import render_map
-from maltid.faces.tables import RoutePaths, routes_geojson
+from maltid.faces.tables import routes_geojson
+from maltid.network import RoadPaths
 
 
 @pytest.fixture
@@ -43,14 +44,14 @@ def test_route_paths_are_route_coords_with_each_leg_searched_once(
     assert routes
     expected = [maltid.network.route_coords(comparison.network, nodes) for nodes in routes]
     searched: Counter[tuple[int, int]] = Counter()
-    real = maltid.network.path_coords
+    real = maltid.network.paths._path_coords
 
-    def counting(net: Any, a: int, b: int) -> list[tuple[float, float]]:
+    def counting(net: Any, a: int, b: int, weight: Any) -> list[tuple[float, float]]:
         searched[(a, b)] += 1
-        return real(net, a, b)
+        return real(net, a, b, weight)
 
-    monkeypatch.setattr(maltid.network, "path_coords", counting)
-    paths = RoutePaths(comparison.network)
+    monkeypatch.setattr(maltid.network.paths, "_path_coords", counting)
+    paths = RoadPaths(comparison.network)
     assert [paths.route(nodes) for nodes in routes] == expected
     assert [paths.route(nodes) for nodes in reversed(routes)] == expected[::-1]
     assert searched and max(searched.values()) == 1

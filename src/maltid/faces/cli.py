@@ -385,12 +385,12 @@ def report(
         from maltid.faces.maps import render_map, write_map
         from maltid.faces.procurement import procurement_section
         from maltid.faces.report import write_report
-        from maltid.faces.tables import RoutePaths
+        from maltid.network import RoadPaths
 
         comparison = load_comparison(folder)
         # re-priced on the saved plans (no solving): the ceilings are the formula's
         sheet = procurement_sheet(comparison, resolve=False)
-        paths = RoutePaths(comparison.network)  # both maps draw the same routes
+        paths = RoadPaths(comparison.network)  # both maps draw the same routes
         map_path = write_map(
             comparison,
             folder / "map.html",

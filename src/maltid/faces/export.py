@@ -131,7 +131,8 @@ def write_outputs(
     from maltid.faces.maps import render_map
     from maltid.faces.procurement import procurement_section, write_procurement_csv
     from maltid.faces.report import render_report
-    from maltid.faces.tables import RoutePaths, routes_frame, routes_geojson, unserved_frame
+    from maltid.faces.tables import routes_frame, routes_geojson, unserved_frame
+    from maltid.network import RoadPaths
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -155,7 +156,7 @@ def write_outputs(
     )
     written["routes.csv"] = atomic_write_csv(out_dir / "routes.csv", routes_frame(comparison))
     # the routes' road geometry, searched once for routes.geojson, outputs.gpkg and the maps
-    paths = RoutePaths(comparison.network)
+    paths = RoadPaths(comparison.network)
     routes = routes_geojson(comparison, paths=paths)
     written["routes.geojson"] = atomic_write_text(
         out_dir / "routes.geojson", json.dumps(routes, ensure_ascii=False)

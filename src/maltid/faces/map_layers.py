@@ -17,7 +17,7 @@ from maltid.faces.i18n import format_number, t
 
 if TYPE_CHECKING:
     from maltid.comparison import Comparison
-    from maltid.faces.tables import RoutePaths
+    from maltid.network import RoadPaths
 
 __all__ = [
     "COLOURS",
@@ -61,7 +61,7 @@ def _round(value: float) -> float:
 
 
 def route_latlon(
-    comparison: Comparison, nodes: list[int], *, paths: RoutePaths | None = None
+    comparison: Comparison, nodes: list[int], *, paths: RoadPaths | None = None
 ) -> list[tuple[float, float]]:
     """Road geometry (lat, lon) through ``nodes``; straight segments if no path is found.
 

@@ -29,7 +29,7 @@ from maltid.faces.map_layers import layer_name as name_of
 
 if TYPE_CHECKING:
     from maltid.comparison import Comparison
-    from maltid.faces.tables import RoutePaths
+    from maltid.network import RoadPaths
 
 __all__ = [
     "MIN_CELL_COUNT",
@@ -124,7 +124,7 @@ def render_map(
     show_recipients: bool = False,
     show_network: bool = True,
     cell_size_m: float = 1000.0,
-    paths: RoutePaths | None = None,
+    paths: RoadPaths | None = None,
 ) -> str:
     """Render the comparison as one self-contained, offline-readable HTML map (no units).
 
@@ -142,7 +142,7 @@ def render_map(
         has at most :data:`NETWORK_SHOW_MAX_EDGES` segments).
     cell_size_m : float
         Side of the recipient aggregation cells in metres.
-    paths : RoutePaths, optional
+    paths : RoadPaths, optional
         Road geometry of the routes shared with other outputs of the same comparison
         (each leg is searched once); by default a fresh one for this map.
 
@@ -156,12 +156,12 @@ def render_map(
     from folium.plugins import PolyLineTextPath
     from jinja2 import Template
 
-    from maltid.faces.tables import RoutePaths
+    from maltid.network import RoadPaths
 
     check_lang(lang)
     parts = map_layers.parts()
     if paths is None:
-        paths = RoutePaths(comparison.network)
+        paths = RoadPaths(comparison.network)
 
     def tr(key: str, **fields: object) -> str:
         return t(key, lang, **fields)

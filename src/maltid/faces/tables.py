@@ -6,9 +6,8 @@ never re-solves.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,11 +17,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from maltid.comparison import Comparison
-    from maltid.network import RoadNetwork
+    from maltid.network import RoadPaths
 
 __all__ = [
     "REASON_TEXT",
-    "RoutePaths",
     "kitchens_gdf",
     "recipient_cells_gdf",
     "routes_frame",
@@ -161,52 +159,7 @@ def routes_frame(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=_ROUTE_COLUMNS)
 
 
-class RoutePaths:
-    """Road polylines of routes, the fastest path of each leg searched only once.
-
-    :meth:`route` gives exactly the points of :func:`maltid.network.route_coords`, but
-    a leg (node to node) already drawn is not searched again: the days of a week repeat
-    most legs, and ``routes.geojson``, ``outputs.gpkg`` and the map draw the same routes.
-    Share one instance between them (:func:`maltid.faces.export.write_outputs` does).
-    """
-
-    def __init__(self, network: RoadNetwork) -> None:
-        self.network = network
-        self._legs: dict[tuple[int, int], list[tuple[float, float]]] = {}
-        self._routes: dict[tuple[int, ...], list[tuple[float, float]]] = {}
-
-    def leg(self, a: int, b: int) -> list[tuple[float, float]]:
-        """(lat, lon) along the fastest path from node ``a`` to node ``b`` (do not modify)."""
-        key = (int(a), int(b))
-        coords = self._legs.get(key)
-        if coords is None:
-            from maltid.network import path_coords
-
-            coords = self._legs[key] = path_coords(self.network, *key)
-        return coords
-
-    def route(self, nodes: Sequence[int]) -> list[tuple[float, float]]:
-        """(lat, lon) through ``nodes`` in order, as :func:`maltid.network.route_coords`.
-
-        The list is shared by every caller asking for the same nodes: do not modify it.
-        """
-        key = tuple(int(n) for n in nodes)
-        out = self._routes.get(key)
-        if out is not None:
-            return out
-        if len(key) == 1:
-            out = list(self.leg(key[0], key[0]))
-        else:
-            out = []
-            for a, b in itertools.pairwise(key):
-                for pt in self.leg(a, b):
-                    if not out or out[-1] != pt:
-                        out.append(pt)
-        self._routes[key] = out
-        return out
-
-
-def routes_geojson(comparison: Comparison, *, paths: RoutePaths | None = None) -> dict[str, Any]:
+def routes_geojson(comparison: Comparison, *, paths: RoadPaths | None = None) -> dict[str, Any]:
     """Every vehicle route as a GeoJSON LineString along the roads (lon, lat; km, min, SEK).
 
     Properties: model, day, days_per_week, vehicle, kitchen, n_stops, load_meals, km,
@@ -216,7 +169,9 @@ def routes_geojson(comparison: Comparison, *, paths: RoutePaths | None = None) -
     comparison.
     """
     if paths is None:
-        paths = RoutePaths(comparison.network)
+        from maltid.network import RoadPaths
+
+        paths = RoadPaths(comparison.network)
     matrix = comparison.matrix
     node_of = {str(i): int(n) for i, n in zip(matrix.ids, np.asarray(matrix.nodes), strict=True)}
     features: list[dict[str, Any]] = []

@@ -21,7 +21,7 @@ from maltid.network.drivable import (
     is_drivable,
 )
 from maltid.network.matrix import TravelMatrix, travel_matrix
-from maltid.network.paths import path_coords, route_coords
+from maltid.network.paths import RoadPaths, path_coords, route_coords
 from maltid.network.road import NetworkStats, RoadNetwork
 from maltid.network.snap import Snapped, snap
 
@@ -34,6 +34,7 @@ __all__ = [
     "NetworkStats",
     "Place",
     "RoadNetwork",
+    "RoadPaths",
     "Snapped",
     "TravelMatrix",
     "base_layer",
