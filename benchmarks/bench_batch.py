@@ -16,7 +16,9 @@ RSS columns: ``RSS MB`` is the resident set at the end of the stage, ``peak MB``
 of this process so far (``ru_maxrss``, monotone; worker processes not included). Siting
 and routing are timed by wrapping ``maltid.siting.solve_siting``, the parallel routing
 passes (``maltid.models.assemble.prefetch``: kitchen-days routed in ``--workers``
-processes) and the solves made in this process (``maltid.routing.solve``); they
+processes), ``optimised_mix``'s rounds of flips (``maltid.models.mix.map_forked``: each
+flip's siting, routing and plan in a worker; their MIPs are not in the siting row) and
+the solves made in this process (``maltid.routing.solve``); they
 interleave inside the ``models`` stage of :func:`maltid.pipeline.compare`; ``models
 (rest)`` is the remainder.
 
@@ -213,13 +215,15 @@ def bench_county(
     )
 
     import maltid.models.assemble as assemble_mod
+    import maltid.models.mix as mix_mod
 
-    siting_t, routing_t, prefetch_t = _Timer(), _Timer(), _Timer()
+    siting_t, routing_t, prefetch_t, flips_t = _Timer(), _Timer(), _Timer(), _Timer()
     orig_siting, orig_solve = maltid.siting.solve_siting, maltid.routing.solve
-    orig_prefetch = assemble_mod.prefetch
+    orig_prefetch, orig_flips = assemble_mod.prefetch, mix_mod.map_forked
     maltid.siting.solve_siting = siting_t.wrap(orig_siting)  # type: ignore[assignment]
     maltid.routing.solve = routing_t.wrap(orig_solve)  # type: ignore[assignment]
     assemble_mod.prefetch = prefetch_t.wrap(orig_prefetch)  # type: ignore[assignment]
+    mix_mod.map_forked = flips_t.wrap(orig_flips)  # type: ignore[assignment]
     try:
         state["t"] = time.perf_counter()
         comparison = compare(scenario, progress=progress)
@@ -227,6 +231,7 @@ def bench_county(
         maltid.siting.solve_siting = orig_siting  # type: ignore[assignment]
         maltid.routing.solve = orig_solve  # type: ignore[assignment]
         assemble_mod.prefetch = orig_prefetch  # type: ignore[assignment]
+        mix_mod.map_forked = orig_flips  # type: ignore[assignment]
     close_stage(time.perf_counter())
     t0 = time.perf_counter()
     write_outputs(comparison, work / "county-out", lang="en")
@@ -254,6 +259,14 @@ def bench_county(
             )
             rows.append(
                 (
+                    f"  mix flips, {flips_t.calls} parallel rounds",
+                    flips_t.seconds,
+                    flips_t.rss_mb,
+                    flips_t.peak_mb,
+                )
+            )
+            rows.append(
+                (
                     f"  routing, {routing_t.calls} solves here",
                     routing_t.seconds,
                     routing_t.rss_mb,
@@ -261,6 +274,7 @@ def bench_county(
                 )
             )
             rest = secs - siting_t.seconds - routing_t.seconds - prefetch_t.seconds
+            rest -= flips_t.seconds
             rows.append(("  models (rest)", rest, rss, peak))
             name = "models (total)"
         rows.append((name, secs, rss, peak))
