@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             obj[name] = plan.objective_sek
             cells.append(f"{plan.objective_sek:>8.0f} {len(plan.routes):>2}v {secs:>3.0f}s")
+        if backend_for(p) == "ortools" and obj["auto"] != obj["ortools"]:
+            print("  auto did not give OR-Tools' plan on a mixed day", file=sys.stderr)
+            return 1
         n_hot = sum(s.hot for s in p.stops)
         label = f"{len(p.stops)} stops, {n_hot} hot ({backend_for(p)})"
         print(f"{label:<22}" + "".join(f"{c:>16}" for c in cells), flush=True)

@@ -49,6 +49,7 @@ def _params() -> dict[str, float]:
 
 def _ctx(sc: Scenario, m: TravelMatrix, **kw: Any) -> models.ModelContext:
     kw.setdefault("solution_limit", SOLUTIONS)
+    kw.setdefault("iteration_limit", kw["solution_limit"])
     return models.make_context(sc, m, parameters=_params(), time_limit_s=30.0, **kw)
 
 

@@ -8,6 +8,8 @@ with sectors, so that a day has several solves.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -95,3 +97,18 @@ def test_workers_is_validated() -> None:
     sc, _ = _town()
     with pytest.raises(Exception, match="workers"):
         sc.with_value("solver.workers", 0)
+
+
+def _die_on_two(ctx: models.ModelContext, job: int) -> int:
+    if job == 2:
+        os._exit(3)  # a worker killed mid-job (out of memory, a solver crash)
+    return job * 10
+
+
+@pytest.mark.skipif(not parallel._can_fork(), reason="needs the fork start method")
+def test_a_dead_worker_hands_the_work_back_instead_of_hanging() -> None:
+    sc, m = _town()
+    ctx = models.make_context(sc, m, workers=2, routing_cache={})
+    assert parallel.map_forked(ctx, [1, 3, 4], _die_on_two) == [10, 30, 40]
+    assert parallel.map_forked(ctx, [1, 2, 3], _die_on_two) is None  # the caller runs them
+    assert parallel.prefetch(ctx, [1, 2, 3], _die_on_two) == 0

@@ -157,7 +157,9 @@ def town_comparison(*, home_care: bool = False) -> Comparison:
 
 
 def _resolved_total(scenario: Scenario, comparison: Comparison, model: str) -> float:
-    ctx = make_context(scenario, comparison.matrix, solution_limit=SOLUTIONS)
+    ctx = make_context(
+        scenario, comparison.matrix, solution_limit=SOLUTIONS, iteration_limit=SOLUTIONS
+    )
     plan = solve_model(scenario.model(model), ctx)
     return float(price_plan(plan, ctx).total_cost_sek_per_week)
 

@@ -235,10 +235,12 @@ def _prefetch_pass(
     are skipped, as in the loop that follows (which then finds every solve in the memo).
     """
     units: list[_Unit] = []
+    seen: set[tuple[str, tuple[Visit, ...]]] = set()
     for content in groups:
         for kid, visits in content:
-            if _reuse(earlier or [], kid, visits) is not None:
-                continue
+            if (kid, visits) in seen or _reuse(earlier or [], kid, visits) is not None:
+                continue  # the same kitchen-day in another day group: once is enough
+            seen.add((kid, visits))
             role = roles[kid]
             if route is _route_kitchen:
                 parts = solve_units(
@@ -273,8 +275,8 @@ def _run_unit(ctx: ModelContext, unit: _Unit) -> object:
 
 
 def _unit_key(unit: _Unit) -> object:
-    # a custom router's unit (key None) is never marked: the router may hold state
-    return unit[1] if unit[1] is not None else object()
+    # a custom router's unit (None) is never marked: the router may hold state
+    return unit[1]
 
 
 def _unit_size(unit: _Unit) -> int:

@@ -183,17 +183,16 @@ def solve_optimised_mix(
         hit = evals.get(open_set)
         return hit is not None and not math.isnan(hit.objective_sek)
 
-    def exact_many(open_sets: list[frozenset[str]], how: str) -> None:
-        """``exact`` of each set not yet evaluated, in order; the siting and routing of
-        the sets run in ``ctx.workers`` processes when there are several."""
-        todo = [s for s in dict.fromkeys(open_sets) if not evaluated(s)]
+    def exact_many(open_sets: list[frozenset[str]], how: str) -> dict[frozenset[str], _MixEval]:
+        """``exact`` of each set, in order (what it returned, by set); the siting and
+        routing of the sets not yet evaluated run in ``ctx.workers`` processes."""
+        sets = list(dict.fromkeys(open_sets))
+        todo = [s for s in sets if not evaluated(s)]
         done = map_forked(ctx, todo, functools.partial(_siting_of_set, spec.name, cands))
         if done is None:
-            for open_set in todo:
-                exact(open_set, how)
-            return
-        for plan, res in done:
-            record(plan, res, how)
+            return {s: exact(s, how) for s in sets}
+        out = {s: record(plan, res, how) for s, (plan, res) in zip(todo, done, strict=True)}
+        return {s: out[s] if s in out else exact(s, how) for s in sets}
 
     plan0, res0, _ = siting_plan(ctx, spec.name, kind="optimised_mix")
     first = record(plan0, res0, "mip")
@@ -224,9 +223,9 @@ def solve_optimised_mix(
     delta_total: dict[str, float] = {}
     delta_close: dict[str, float] = {}
     delta_obj: dict[str, float] = {}
-    exact_many([chosen ^ {k} for k in cands], "flip")
+    flips_of_chosen = exact_many([chosen ^ {k} for k in cands], "flip")
     for k in cands:
-        flip = exact(chosen ^ {k}, "flip")
+        flip = flips_of_chosen[chosen ^ {k}]
         if k in chosen:
             delta_close[k] = flip.cost_sek - current.cost_sek
         else:

@@ -602,7 +602,9 @@ class SolverSpec(BaseModel):
         copies) or ``"ortools"`` (OR-Tools guided local search).
     workers : int
         Processes that route a model's kitchen-days in parallel (count, >= 1; default
-        1). The plans do not depend on it: every solve is deterministic.
+        1; at most the usable CPUs; Linux only, serial elsewhere). The plans do not
+        depend on it as long as the solves stop on their counts, not on
+        ``time_limit_s`` (a WARNING says when the cap was hit).
     """
 
     model_config = FROZEN
