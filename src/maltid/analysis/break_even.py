@@ -25,7 +25,6 @@ from maltid.comparison import ModelResult
 from maltid.models import (
     ModelContext,
     central_kitchen,
-    make_context,
     meals_by_day,
     solve_model,
 )
@@ -249,18 +248,7 @@ def break_even_table(
             other_spec: ModelSpec = other_spec,
             unserved_evals: list[tuple[int, int]] = unserved_evals,
         ) -> float:
-            c = make_context(
-                sc,
-                matrix,
-                parameters=params,
-                time_limit_s=ctx.time_limit_s,
-                siting_time_limit_s=ctx.siting_time_limit_s,
-                solution_limit=ctx.solution_limit,
-                iteration_limit=ctx.iteration_limit,
-                workers=ctx.workers,
-                seed=ctx.seed,
-                routing_cache=ctx.routing_cache,
-            )
+            c = ctx.with_scenario(sc, matrix=matrix, parameters=params)
             lo = price_plan(solve_model(local_spec, c), c)
             vo = price_plan(solve_model(other_spec, c), c)
             if lo.recipients_unserved or vo.recipients_unserved:
@@ -376,18 +364,7 @@ def home_care_break_even_rows(
 
         def diff(x: float, spec: ModelSpec = spec, versus_total: float = versus_total) -> float:
             params = {**ctx.parameters, "home_care_cooking_min_per_meal": float(x)}
-            c = make_context(
-                scenario,
-                ctx.matrix,
-                parameters=params,
-                time_limit_s=ctx.time_limit_s,
-                siting_time_limit_s=ctx.siting_time_limit_s,
-                solution_limit=ctx.solution_limit,
-                iteration_limit=ctx.iteration_limit,
-                workers=ctx.workers,
-                seed=ctx.seed,
-                routing_cache=ctx.routing_cache,
-            )
+            c = ctx.with_scenario(scenario, matrix=ctx.matrix, parameters=params)
             return float(price_plan(solve_model(spec, c), c).total_cost_sek_per_week) - versus_total
 
         low, high = 0.0, 4.0 * max(base, 1.0)

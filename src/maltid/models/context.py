@@ -149,6 +149,16 @@ class ModelContext:
         hold every input of a solve, rates included)."""
         return dataclasses.replace(self, parameters=dict(parameters))
 
+    def with_scenario(
+        self, scenario: Scenario, *, matrix: TravelMatrix, parameters: Mapping[str, float]
+    ) -> ModelContext:
+        """Return a copy for a variant of the scenario (its matrix and cost parameters),
+        with this context's solver settings, seed and routing memo (its keys hold every
+        input of a solve)."""
+        return dataclasses.replace(
+            self, scenario=scenario, matrix=matrix, parameters=dict(parameters)
+        )
+
     def with_solver(self, **changes: float | int | None) -> ModelContext:
         """Return a copy with some solver settings changed (e.g. ``max_stops_per_solve``)."""
         return dataclasses.replace(self, solver=self.solver.model_copy(update=changes))

@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import os
 import sys
 import threading
 import time
 import types
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing.reduction import ForkingPickler
 from typing import Any, TypeVar
 
 from maltid.models.context import ModelContext
@@ -50,10 +46,6 @@ def _mapping_proxy(d: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
 def _reduce_mapping_proxy(m: types.MappingProxyType[Any, Any]) -> tuple[Any, ...]:
     return (_mapping_proxy, (dict(m),))
 
-
-# Plans hold read-only mappings (kitchen_to_plate_s): let them travel between the worker
-# processes (registered for multiprocessing's pickler only, nothing else changes).
-ForkingPickler.register(types.MappingProxyType, _reduce_mapping_proxy)
 
 #: (context, jobs, run one job) of the parallel step running now; read by forked workers.
 _CURRENT: tuple[ModelContext, Sequence[Any], Callable[[ModelContext, Any], object]] | None = None
@@ -91,6 +83,8 @@ def _n_processes(ctx: ModelContext, n_jobs: int) -> int:
 
 
 def _can_fork() -> bool:
+    import multiprocessing
+
     return (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -113,6 +107,14 @@ def _fork_map(
     added and the seconds of work done in the workers; ``None`` if a worker died (the
     caller then does the work itself).
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing.reduction import ForkingPickler
+
+    # Plans hold read-only mappings (kitchen_to_plate_s): let them travel between the
+    # processes (multiprocessing's pickler only; registering again is harmless)
+    ForkingPickler.register(types.MappingProxyType, _reduce_mapping_proxy)
     global _CURRENT
     with _LOCK:
         _CURRENT = (ctx, jobs, run)

@@ -85,12 +85,19 @@ def route_coords(net: RoadNetwork, nodes: Sequence[int]) -> list[tuple[float, fl
     list of (float, float)
         Polyline for maps; consecutive duplicate points removed.
     """
+    return _join([int(n) for n in nodes], lambda a, b: path_coords(net, a, b))
+
+
+def _join(
+    nodes: Sequence[int], leg: Callable[[int, int], list[tuple[float, float]]]
+) -> list[tuple[float, float]]:
+    """The legs between consecutive ``nodes`` as one polyline, repeated points dropped
+    (one node: its point)."""
+    if len(nodes) == 1:
+        return list(leg(nodes[0], nodes[0]))
     out: list[tuple[float, float]] = []
-    node_list = [int(n) for n in nodes]
-    if len(node_list) == 1:
-        return path_coords(net, node_list[0], node_list[0])
-    for a, b in itertools.pairwise(node_list):
-        for pt in path_coords(net, a, b):
+    for a, b in itertools.pairwise(nodes):
+        for pt in leg(a, b):
             if not out or out[-1] != pt:
                 out.append(pt)
     return out
@@ -141,15 +148,6 @@ class RoadPaths:
         """(lat, lon) through ``nodes`` in order, as :func:`route_coords` (shared: read only)."""
         key = tuple(int(n) for n in nodes)
         out = self._routes.get(key)
-        if out is not None:
-            return out
-        if len(key) == 1:
-            out = list(self.leg(key[0], key[0]))
-        else:
-            out = []
-            for a, b in itertools.pairwise(key):
-                for pt in self.leg(a, b):
-                    if not out or out[-1] != pt:
-                        out.append(pt)
-        self._routes[key] = out
+        if out is None:
+            out = self._routes[key] = _join(key, self.leg)
         return out
